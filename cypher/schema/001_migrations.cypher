@@ -1,0 +1,3 @@
+// Bookkeeping of the schema itself.
+CREATE CONSTRAINT schema_migration_version IF NOT EXISTS
+FOR (m:SchemaMigration) REQUIRE m.version IS UNIQUE;

@@ -1,0 +1,3 @@
+from integraph.cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""The ``integraph`` command line: a thin shell over the service functions."""

@@ -1,0 +1,76 @@
+"""Schema migrations: ordered, idempotent ``cypher/schema/NNN_name.cypher`` files.
+
+Each applied file is recorded as a ``(:SchemaMigration {version, name, checksum, applied_at})``
+node, so ``integraph db migrate`` twice is a no-op and the graph says which schema it has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from neo4j.exceptions import Neo4jError
+
+from integraph.errors import MigrationFailed
+from integraph.store.driver import Store
+from integraph.store.queries import files_in, split_statements
+
+_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.cypher$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    applied: list[str]
+    already_applied: list[str]
+
+
+def available_migrations() -> list[Migration]:
+    """The migration files in version order; a misnamed file is an error, not skipped."""
+    migrations = []
+    for path in files_in("schema"):
+        match = _FILE.match(path.name)
+        if not match:
+            raise MigrationFailed(f"{path.name}: migration files are named NNN_name.cypher")
+        migrations.append(Migration(int(match.group(1)), match.group(2), path))
+    versions = [m.version for m in migrations]
+    if len(set(versions)) != len(versions):
+        raise MigrationFailed("two migration files share a version number in cypher/schema")
+    return migrations
+
+
+async def migrate(store: Store) -> MigrationReport:
+    """Apply every migration not yet recorded in the graph, in order."""
+    rows = await store.read("queries/schema/applied_migrations")
+    done = {row["version"] for row in rows}
+    applied, skipped = [], []
+    for migration in available_migrations():
+        label = migration.path.name
+        if migration.version in done:
+            skipped.append(label)
+            continue
+        for statement in split_statements(migration.path.read_text()):
+            try:
+                await store.run_schema(statement)
+            except Neo4jError as exc:
+                raise MigrationFailed(f"migration {label} failed: {exc.message or exc}") from None
+        await store.write(
+            "queries/schema/record_migration",
+            version=migration.version,
+            name=migration.name,
+            checksum=migration.checksum,
+        )
+        applied.append(label)
+    return MigrationReport(applied=applied, already_applied=skipped)

@@ -1,0 +1,33 @@
+"""Named queries and migration files."""
+
+from __future__ import annotations
+
+import pytest
+
+from integraph.resources import cypher_dir
+from integraph.store.migrations import available_migrations
+from integraph.store.queries import query_text, split_statements
+
+
+def test_named_query_is_read_from_its_file() -> None:
+    assert "SchemaMigration" in query_text("queries/schema/applied_migrations")
+
+
+@pytest.mark.parametrize("name", ["../etc/passwd", "queries/../../x", "nope", "queries/none"])
+def test_bad_or_unknown_names_are_refused(name: str) -> None:
+    with pytest.raises(KeyError):
+        query_text(name)
+
+
+def test_split_statements_ignores_comments_and_blank_lines() -> None:
+    text = "// header\n\nCREATE INDEX a IF NOT EXISTS\nFOR (n:A) ON (n.x);\n\n// two\nRETURN 1;\n"
+    assert split_statements(text) == [
+        "CREATE INDEX a IF NOT EXISTS\nFOR (n:A) ON (n.x)",
+        "RETURN 1",
+    ]
+
+
+def test_migrations_are_numbered_without_gaps() -> None:
+    versions = [m.version for m in available_migrations()]
+    assert versions == list(range(1, len(versions) + 1))
+    assert all(m.path.parent == cypher_dir() / "schema" for m in available_migrations())
