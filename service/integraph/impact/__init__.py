@@ -1,0 +1,1 @@
+"""Impact analysis: blast radius, contract compatibility, lineage and what-if."""
