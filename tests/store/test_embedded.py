@@ -55,6 +55,26 @@ def test_start_write_stop_start_keeps_data(server: EmbeddedNeo4j) -> None:
     assert [r["name"] for r in records] == ["kept"]
 
 
+def test_password_starting_with_a_dash(tmp_path: Path) -> None:
+    # Generated passwords are URL-safe base64 and may begin with "-": neo4j-admin must not
+    # take one for an option.
+    server = EmbeddedNeo4j(
+        load_settings(
+            home=tmp_path / "home",
+            embedded_port=free_port(),
+            embedded_heap="512m",
+            embedded_page_cache="128m",
+            neo4j_password="-Starts-with-a-dash",
+        )
+    )
+    try:
+        server.start()
+        with _session(server) as driver:
+            driver.verify_authentication()
+    finally:
+        server.stop()
+
+
 def test_second_start_is_a_no_op(server: EmbeddedNeo4j) -> None:
     server.start()
     pid = server.pid()

@@ -48,6 +48,15 @@ class Tx:
         result = await self._tx.run(text, params or {})
         return await result.data()
 
+    async def run_guarded(
+        self, text: str, params: dict[str, Any] | None = None
+    ) -> tuple[list[Row], bool]:
+        """Run foreign Cypher (a lint rule) and also report whether it changed the graph."""
+        result = await self._tx.run(text, params or {})
+        rows = await result.data()
+        summary = await result.consume()
+        return rows, summary.counters.contains_updates or summary.counters.contains_system_updates
+
 
 class Store:
     """A connection to one Neo4j database."""
@@ -149,38 +158,44 @@ class Store:
             await result.consume()
 
     # -- transactions ---------------------------------------------------------------------
-    async def read_transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """Run ``work`` in a managed read transaction (retried on transient errors)."""
+    async def read_transaction(
+        self, work: Callable[[Tx], Awaitable[T]], *, timeout_s: float | None = None
+    ) -> T:
+        """Run ``work`` in a managed read transaction (retried on transient errors).
+
+        The server refuses writes in it: lint rules run this way are read-only.
+        """
         async with self._driver.session(
             database=self.database, default_access_mode=neo4j.READ_ACCESS
         ) as session:
-            return await _guard(session.execute_read(self._unit_of_work(work)))
+            return await _guard(session.execute_read(self._unit_of_work(work, timeout_s)))
 
     async def write_transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``work`` in one managed write transaction: all of it commits or none of it."""
         async with self._driver.session(database=self.database) as session:
-            return await _guard(session.execute_write(self._unit_of_work(work)))
+            return await _guard(session.execute_write(self._unit_of_work(work, None)))
 
     def _unit_of_work(
-        self, work: Callable[[Tx], Awaitable[T]]
+        self, work: Callable[[Tx], Awaitable[T]], timeout_s: float | None
     ) -> Callable[[AsyncManagedTransaction], Awaitable[T]]:
-        """Wrap ``work`` as a transaction function bounded by the query timeout."""
+        """Wrap ``work`` as a transaction function bounded by a timeout (default: the store's)."""
 
-        @neo4j.unit_of_work(timeout=self.query_timeout_s)
+        @neo4j.unit_of_work(timeout=timeout_s or self.query_timeout_s)
         async def transaction_function(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx))
 
         return transaction_function
 
     @asynccontextmanager
-    async def scratch_transaction(self) -> AsyncIterator[Tx]:
+    async def scratch_transaction(self, *, timeout_s: float | None = None) -> AsyncIterator[Tx]:
         """A write transaction that is always rolled back (what-if, lint of unloaded files)."""
         async with self._driver.session(database=self.database) as session:
-            tx = await session.begin_transaction(timeout=self.query_timeout_s)
+            tx = await session.begin_transaction(timeout=timeout_s or self.query_timeout_s)
             try:
                 yield Tx(tx)
             finally:
-                await tx.rollback()
+                if not tx.closed():
+                    await tx.rollback()
                 await tx.close()
 
 

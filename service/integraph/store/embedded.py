@@ -252,6 +252,7 @@ class EmbeddedNeo4j:
                 ADMIN_ENTRY_POINT,
                 "dbms",
                 "set-initial-password",
+                "--",  # a password may start with "-"; it is not an option
                 password,
             ],
             capture_output=True,
