@@ -29,7 +29,11 @@ def neo4j_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
 async def store(neo4j_target: Target) -> AsyncIterator[Store]:
     """A migrated connection to the session's Neo4j."""
     connection = await Store.connect(
-        neo4j_target.uri, neo4j_target.user, neo4j_target.password, query_timeout_s=60
+        neo4j_target.uri,
+        neo4j_target.user,
+        neo4j_target.password,
+        connect_timeout_s=60,  # a loaded 2-core CI machine can be slow to answer at first
+        query_timeout_s=60,
     )
     await migrate(connection)
     yield connection

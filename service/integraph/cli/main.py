@@ -7,7 +7,11 @@ import sys
 import typer
 
 from integraph import __version__
-from integraph.cli import db
+from integraph.blueprint.errors import BlueprintInvalid
+from integraph.cli import blueprint, contract, db, lint
+from integraph.cli.changes import contract_check, whatif
+from integraph.cli.impact import impact
+from integraph.cli.lineage import lineage_command
 from integraph.cli.output import err_console
 from integraph.cli.up import up
 from integraph.errors import IntegraphError
@@ -21,6 +25,15 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("up")(up)
+app.command("lint")(lint.lint_command)
+app.add_typer(lint.rules_app, name="rules")
+app.add_typer(contract.app, name="contract")
+app.command("impact")(impact)
+app.command("whatif")(whatif)
+contract.app.command("check")(contract_check)
+app.command("lineage")(lineage_command)
+for command in (blueprint.validate, blueprint.load, blueprint.export, blueprint.schema):
+    app.command()(command)
 
 
 @app.command()
@@ -36,5 +49,8 @@ def run() -> None:
     except IntegraphError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
+    except BlueprintInvalid as exc:
+        err_console.print(str(exc), markup=False, soft_wrap=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -1,0 +1,9 @@
+// Classified fields on the flows touching a system (both directions; Python keeps the ones
+// whose data direction ends at the system).
+MATCH (s:System {id: $id})
+MATCH (s)<-[:FROM|TO]-(f:Flow)-[:USES_VERSION]->(v:ContractVersion)-[:HAS_FIELD]->(fd:Field)
+MATCH (fd)-[:CLASSIFIED_AS]->(cl:Classification)
+WITH DISTINCT f, v, fd, cl
+RETURN f.id AS flow, v.id AS version, fd.id AS field, fd.path AS path, fd.part AS part,
+       cl.id AS classification
+ORDER BY flow, field

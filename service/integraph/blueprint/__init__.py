@@ -1,0 +1,1 @@
+"""Blueprint files <-> model: parsing with positions, validation, secrets, schema, graph, export."""

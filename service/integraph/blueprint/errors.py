@@ -1,0 +1,59 @@
+"""Typed problems found in blueprint files, and the exception carrying all of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class IssueKind(StrEnum):
+    YAML_SYNTAX = "yaml_syntax"
+    UNKNOWN_FIELD = "unknown_field"
+    WRONG_TYPE = "wrong_type"
+    INVALID_VALUE = "invalid_value"
+    MISSING_FIELD = "missing_field"
+    DANGLING_REFERENCE = "dangling_reference"
+    DUPLICATE_ID = "duplicate_id"
+    REFERENCE_CYCLE = "reference_cycle"
+    SECRET = "secret"
+
+
+@dataclass(frozen=True)
+class BlueprintIssue:
+    """One problem, at a 1-based line and column of a file, about an element's field."""
+
+    file: str
+    line: int
+    column: int
+    element_id: str | None
+    field: str | None
+    kind: str
+    message: str
+    element_kind: str | None = None
+    """Singular noun of the element (`flow`), used when printing."""
+
+    def __str__(self) -> str:
+        subject = []
+        if self.element_id is not None:
+            subject.append(f"{self.element_kind or 'element'} '{self.element_id}'")
+        elif self.element_kind is not None:
+            subject.append(self.element_kind)
+        if self.field is not None:
+            subject.append(f"field '{self.field}'")
+        where = f"{self.file}:{self.line}:{self.column}"
+        if subject:
+            return f"{where}: {' '.join(subject)}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class BlueprintInvalid(Exception):
+    """The blueprint files have problems; `issues` lists every one of them."""
+
+    def __init__(self, issues: list[BlueprintIssue]) -> None:
+        self.issues = issues
+        super().__init__(f"{len(issues)} problem(s) in the blueprint files")
+
+    def __str__(self) -> str:
+        lines = [f"{len(self.issues)} problem(s) in the blueprint files:"]
+        lines.extend(str(issue) for issue in self.issues)
+        return "\n".join(lines)

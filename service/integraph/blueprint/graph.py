@@ -1,0 +1,420 @@
+"""Pure mapping between the model and graph rows: nodes by label, relationships by type.
+
+`to_graph` flattens a landscape into rows a loader can UNWIND; `from_graph` rebuilds the
+landscape from such rows, so that `from_graph(to_graph(landscape)) == landscape`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from integraph.model import (
+    POLICY_MODELS,
+    Blueprint,
+    Contract,
+    FieldPart,
+    Flow,
+    Landscape,
+    SourceLocation,
+    field_id,
+    review_id,
+    version_id,
+)
+from integraph.model.landscape import SECTION_MODELS
+
+
+class NodeLabel(StrEnum):
+    BLUEPRINT = "Blueprint"
+    REVIEW = "Review"
+    TEAM = "Team"
+    SYSTEM = "System"
+    COMPONENT = "Component"
+    FLOW = "Flow"
+    CONTRACT = "Contract"
+    CONTRACT_VERSION = "ContractVersion"
+    FIELD = "Field"
+    POLICY = "Policy"
+    CREDENTIAL = "Credential"
+    CLASSIFICATION = "Classification"
+    DECISION = "Decision"
+    WAIVER = "Waiver"
+
+
+class RelType(StrEnum):
+    IN_BLUEPRINT = "IN_BLUEPRINT"
+    SCOPES = "SCOPES"
+    HAS_REVIEW = "HAS_REVIEW"
+    OWNED_BY = "OWNED_BY"
+    PART_OF = "PART_OF"
+    FROM = "FROM"
+    TO = "TO"
+    VIA = "VIA"
+    USES_CONTRACT = "USES_CONTRACT"
+    USES_VERSION = "USES_VERSION"
+    AUTHENTICATES = "AUTHENTICATES"
+    MASKS = "MASKS"
+    HAS_VERSION = "HAS_VERSION"
+    NEXT_VERSION = "NEXT_VERSION"
+    HAS_FIELD = "HAS_FIELD"
+    CLASSIFIED_AS = "CLASSIFIED_AS"
+    APPLIES_TO = "APPLIES_TO"
+    DEAD_LETTERS_TO = "DEAD_LETTERS_TO"
+    HOLDS = "HOLDS"
+    GOVERNS = "GOVERNS"
+    SUPERSEDES = "SUPERSEDES"
+    WAIVES = "WAIVES"
+    JUSTIFIED_BY = "JUSTIFIED_BY"
+
+
+SECTION_LABELS: dict[str, NodeLabel] = {
+    "teams": NodeLabel.TEAM,
+    "systems": NodeLabel.SYSTEM,
+    "components": NodeLabel.COMPONENT,
+    "contracts": NodeLabel.CONTRACT,
+    "flows": NodeLabel.FLOW,
+    "policies": NodeLabel.POLICY,
+    "credentials": NodeLabel.CREDENTIAL,
+    "classifications": NodeLabel.CLASSIFICATION,
+    "decisions": NodeLabel.DECISION,
+    "waivers": NodeLabel.WAIVER,
+}
+"""The node label of each list section's elements."""
+
+_ALL = frozenset(NodeLabel)
+_L = NodeLabel
+RELATIONSHIPS: dict[RelType, tuple[frozenset[NodeLabel], frozenset[NodeLabel]]] = {
+    RelType.IN_BLUEPRINT: (frozenset(SECTION_LABELS.values()), frozenset({_L.BLUEPRINT})),
+    RelType.SCOPES: (frozenset({_L.BLUEPRINT}), _ALL),
+    RelType.HAS_REVIEW: (frozenset({_L.BLUEPRINT}), frozenset({_L.REVIEW})),
+    RelType.OWNED_BY: (
+        frozenset({_L.BLUEPRINT, _L.SYSTEM, _L.COMPONENT, _L.CONTRACT}),
+        frozenset({_L.TEAM}),
+    ),
+    RelType.PART_OF: (frozenset({_L.COMPONENT}), frozenset({_L.COMPONENT})),
+    RelType.FROM: (frozenset({_L.FLOW}), frozenset({_L.SYSTEM})),
+    RelType.TO: (frozenset({_L.FLOW}), frozenset({_L.SYSTEM})),
+    RelType.VIA: (frozenset({_L.FLOW}), frozenset({_L.COMPONENT})),
+    RelType.USES_CONTRACT: (frozenset({_L.FLOW}), frozenset({_L.CONTRACT})),
+    RelType.USES_VERSION: (frozenset({_L.FLOW}), frozenset({_L.CONTRACT_VERSION})),
+    RelType.AUTHENTICATES: (frozenset({_L.CREDENTIAL}), frozenset({_L.FLOW})),
+    RelType.MASKS: (frozenset({_L.FLOW}), frozenset({_L.FIELD})),
+    RelType.HAS_VERSION: (frozenset({_L.CONTRACT}), frozenset({_L.CONTRACT_VERSION})),
+    RelType.NEXT_VERSION: (frozenset({_L.CONTRACT_VERSION}), frozenset({_L.CONTRACT_VERSION})),
+    RelType.HAS_FIELD: (frozenset({_L.CONTRACT_VERSION}), frozenset({_L.FIELD})),
+    RelType.CLASSIFIED_AS: (frozenset({_L.FIELD}), frozenset({_L.CLASSIFICATION})),
+    RelType.APPLIES_TO: (frozenset({_L.POLICY}), frozenset({_L.FLOW, _L.COMPONENT})),
+    RelType.DEAD_LETTERS_TO: (frozenset({_L.POLICY}), frozenset({_L.COMPONENT})),
+    RelType.HOLDS: (frozenset({_L.SYSTEM}), frozenset({_L.CREDENTIAL})),
+    RelType.GOVERNS: (frozenset({_L.DECISION}), _ALL),
+    RelType.SUPERSEDES: (frozenset({_L.DECISION}), frozenset({_L.DECISION})),
+    RelType.WAIVES: (frozenset({_L.WAIVER}), _ALL),
+    RelType.JUSTIFIED_BY: (frozenset({_L.WAIVER}), frozenset({_L.DECISION})),
+}
+"""Allowed (from labels, to labels) of every relationship type."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A model field holding ids, stored as relationships of type `rel`."""
+
+    field: str
+    rel: RelType
+    reverse: bool = False
+    """The relationship runs from the referenced element to the one holding the field."""
+    ordered: bool = False
+    """Rows carry a `position` (0-based), the list order."""
+
+
+REFERENCES: dict[str, tuple[Reference, ...]] = {
+    "blueprint": (Reference("owner", RelType.OWNED_BY), Reference("scope", RelType.SCOPES)),
+    "teams": (),
+    "systems": (Reference("owner", RelType.OWNED_BY),),
+    "components": (Reference("owner", RelType.OWNED_BY), Reference("part_of", RelType.PART_OF)),
+    "contracts": (Reference("owner", RelType.OWNED_BY),),
+    "flows": (
+        Reference("source", RelType.FROM),
+        Reference("target", RelType.TO),
+        Reference("via", RelType.VIA, ordered=True),
+        Reference("contract", RelType.USES_CONTRACT),
+        Reference("credential", RelType.AUTHENTICATES, reverse=True),
+    ),
+    "policies": (
+        Reference("applies_to", RelType.APPLIES_TO),
+        Reference("dlq", RelType.DEAD_LETTERS_TO),
+    ),
+    "credentials": (Reference("held_by", RelType.HOLDS, reverse=True),),
+    "classifications": (),
+    "decisions": (
+        Reference("supersedes", RelType.SUPERSEDES),
+        Reference("governs", RelType.GOVERNS),
+    ),
+    "waivers": (Reference("element", RelType.WAIVES), Reference("decision", RelType.JUSTIFIED_BY)),
+}
+"""The reference fields of each section and their relationship types."""
+
+NESTED = {"versions", "request", "response", "message", "error", "reviews", "masking"}
+"""Fields that become nodes or relationships of their own (never properties)."""
+NOT_PROPERTIES: dict[str, frozenset[str]] = {
+    section: frozenset(NESTED | {r.field for r in refs}) for section, refs in REFERENCES.items()
+}
+NOT_PROPERTIES["flows"] |= {"producer_version", "consumer_version"}
+NOT_PROPERTIES["fields"] = frozenset({"classification"})
+NOT_PROPERTIES["versions"] = frozenset(NESTED)
+NOT_PROPERTIES["reviews"] = frozenset()
+"""Per section (and for nested versions, fields, reviews): fields that are not properties."""
+JSON_PROPERTIES = {"options", "error_format"}
+"""Nested fields stored as a JSON string property (`Decision.options`, `error_format`)."""
+META = {"id", "blueprint", "source_file", "source_line", "source_column", "position", "part"}
+"""Properties that are bookkeeping, not model fields."""
+
+
+@dataclass
+class GraphRows:
+    """Rows ready for UNWIND: node rows by label, relationship rows by type."""
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def node(self, label: NodeLabel, row: dict[str, Any]) -> None:
+        self.nodes.setdefault(label.value, []).append(row)
+
+    def rel(self, rel: RelType, start: str, end: str, **props: Any) -> None:
+        self.rels.setdefault(rel.value, []).append({"from": start, "to": end, **props})
+
+
+def to_graph(landscape: Landscape, blueprint_id: str | None = None) -> GraphRows:
+    """Graph rows of the landscape; every node is stamped with `blueprint_id`."""
+    if blueprint_id is None:
+        if landscape.blueprint is None:
+            raise ValueError("the landscape has no blueprint: pass blueprint_id")
+        blueprint_id = landscape.blueprint.id
+    if landscape.blueprint is not None and landscape.blueprint.id != blueprint_id:
+        raise ValueError(f"landscape is blueprint '{landscape.blueprint.id}', not '{blueprint_id}'")
+    rows = GraphRows()
+
+    def node(label: NodeLabel, node_id: str, props: dict[str, Any]) -> None:
+        row = {"id": node_id, **props, "blueprint": blueprint_id}
+        source = landscape.source(node_id)
+        if source is not None:
+            row |= {
+                "source_file": source.file,
+                "source_line": source.line,
+                "source_column": source.column,
+            }
+        rows.node(label, row)
+
+    if landscape.blueprint is not None:
+        _blueprint_rows(landscape.blueprint, rows, node)
+    for section, element in landscape.elements():
+        label = SECTION_LABELS[section]
+        node(label, element.id, properties(element, section))
+        if landscape.blueprint is not None:
+            rows.rel(RelType.IN_BLUEPRINT, element.id, blueprint_id)
+        _reference_rows(section, element, rows)
+        if isinstance(element, Contract):
+            _contract_rows(element, rows, node)
+        if isinstance(element, Flow):
+            _flow_rows(element, rows)
+    return rows
+
+
+def properties(model: BaseModel, kind: str) -> dict[str, Any]:
+    """Flat, Neo4j-storable properties of a model of `kind` (a section, or versions, fields,
+    reviews): no references, no nested parts, no nulls."""
+    skipped = NOT_PROPERTIES[kind]
+    props: dict[str, Any] = {}
+    for name, value in model.model_dump(mode="json").items():
+        if name in skipped or value is None:
+            continue
+        if name in JSON_PROPERTIES:
+            value = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        props[name] = value
+    return props
+
+
+def _blueprint_rows(blueprint: Blueprint, rows: GraphRows, node: Any) -> None:
+    node(NodeLabel.BLUEPRINT, blueprint.id, properties(blueprint, "blueprint"))
+    _reference_rows("blueprint", blueprint, rows)
+    for i, review in enumerate(blueprint.reviews):
+        rid = review_id(blueprint.id, i)
+        node(NodeLabel.REVIEW, rid, {**properties(review, "reviews"), "position": i})
+        rows.rel(RelType.HAS_REVIEW, blueprint.id, rid)
+
+
+def _reference_rows(section: str, element: BaseModel, rows: GraphRows) -> None:
+    for ref in REFERENCES[section]:
+        value = getattr(element, ref.field, None)
+        if value is None:
+            continue
+        targets = value if isinstance(value, list) else [value]
+        element_id: str = getattr(element, "id")  # noqa: B009 - every element has an id
+        for position, target in enumerate(targets):
+            start, end = (target, element_id) if ref.reverse else (element_id, target)
+            props = {"position": position} if ref.ordered else {}
+            rows.rel(ref.rel, start, end, **props)
+
+
+def _contract_rows(contract: Contract, rows: GraphRows, node: Any) -> None:
+    previous: str | None = None
+    for position, version in enumerate(contract.versions):
+        vid = version_id(contract.id, version.version)
+        node(
+            NodeLabel.CONTRACT_VERSION,
+            vid,
+            {**properties(version, "versions"), "position": position},
+        )
+        rows.rel(RelType.HAS_VERSION, contract.id, vid, position=position)
+        if previous is not None:
+            rows.rel(RelType.NEXT_VERSION, previous, vid)
+        previous = vid
+        for part in FieldPart:
+            for index, item in enumerate(getattr(version, part.value)):
+                fid = field_id(vid, part.value, item.path)
+                props = {**properties(item, "fields"), "part": part.value, "position": index}
+                node(NodeLabel.FIELD, fid, props)
+                rows.rel(RelType.HAS_FIELD, vid, fid)
+                if item.classification is not None:
+                    rows.rel(RelType.CLASSIFIED_AS, fid, item.classification)
+
+
+def _flow_rows(flow: Flow, rows: GraphRows) -> None:
+    for role in ("producer", "consumer"):
+        version = getattr(flow, f"{role}_version")
+        if version is not None and flow.contract is not None:
+            rows.rel(RelType.USES_VERSION, flow.id, version_id(flow.contract, version), role=role)
+    if not flow.masking:
+        return
+    version = flow.producer_version or flow.consumer_version
+    if flow.contract is None or version is None:
+        raise ValueError(f"flow '{flow.id}' masks fields but names no contract version")
+    vid = version_id(flow.contract, version)
+    for masking in flow.masking:
+        part, _, path = masking.field.partition("/")
+        fid = field_id(vid, part, "/" + path)
+        rows.rel(RelType.MASKS, flow.id, fid, method=masking.method.value)
+
+
+def from_graph(rows: GraphRows) -> Landscape:
+    """The landscape stored in `rows` (the inverse of `to_graph`)."""
+    graph = _Index(rows)
+    blueprints = rows.nodes.get(NodeLabel.BLUEPRINT.value, [])
+    if len(blueprints) > 1:
+        raise ValueError("rows hold more than one blueprint")
+    sources: dict[str, SourceLocation] = {}
+    for label_rows in rows.nodes.values():
+        for row in label_rows:
+            if "source_file" in row:
+                sources[row["id"]] = SourceLocation(
+                    file=row["source_file"], line=row["source_line"], column=row["source_column"]
+                )
+    blueprint = None
+    if blueprints:
+        data = graph.element("blueprint", blueprints[0])
+        reviews = [graph.nodes[t] for t in graph.targets(RelType.HAS_REVIEW, data["id"])]
+        data["reviews"] = [_fields(r) for r in sorted(reviews, key=lambda r: r["position"])]
+        blueprint = Blueprint.model_validate(data)
+    sections: dict[str, list[Any]] = {}
+    for section, label in SECTION_LABELS.items():
+        sections[section] = []
+        for row in rows.nodes.get(label.value, []):
+            data = graph.element(section, row)
+            if section == "contracts":
+                data["versions"] = graph.versions(data["id"])
+            if section == "flows":
+                data |= graph.flow_extras(data["id"])
+            model = POLICY_MODELS[row["kind"]] if section == "policies" else SECTION_MODELS[section]
+            sections[section].append(model.model_validate(data))
+    return Landscape(blueprint=blueprint, sources=sources, **sections)
+
+
+def _fields(row: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in row.items() if k not in META}
+    for name in JSON_PROPERTIES & data.keys():
+        if isinstance(data[name], str):
+            data[name] = json.loads(data[name])
+    return data
+
+
+class _Index:
+    """Node rows by id and relationship rows by type and endpoint, for rebuilding models."""
+
+    def __init__(self, rows: GraphRows) -> None:
+        self.nodes = {row["id"]: row for label_rows in rows.nodes.values() for row in label_rows}
+        self.outgoing: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        self.incoming: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for rel, rel_rows in rows.rels.items():
+            for row in rel_rows:
+                self.outgoing[(rel, row["from"])].append(row)
+                self.incoming[(rel, row["to"])].append(row)
+
+    def targets(self, rel: RelType, start: str) -> list[str]:
+        return [row["to"] for row in self.outgoing[(rel.value, start)]]
+
+    def element(self, section: str, row: dict[str, Any]) -> dict[str, Any]:
+        data = {"id": row["id"], **_fields(row)}
+        for ref in REFERENCES[section]:
+            if ref.reverse:
+                found = self.incoming[(ref.rel.value, row["id"])]
+                ids = [r["from"] for r in found]
+            else:
+                found = self.outgoing[(ref.rel.value, row["id"])]
+                if ref.ordered:
+                    found = sorted(found, key=lambda r: r["position"])
+                ids = [r["to"] for r in found]
+            if not ids:
+                continue
+            many = _is_list(section, row, ref.field)
+            data[ref.field] = ids if many else ids[0]
+        return data
+
+    def versions(self, contract_id: str) -> list[dict[str, Any]]:
+        found = sorted(self.outgoing[(RelType.HAS_VERSION.value, contract_id)], key=_position)
+        versions = []
+        for rel in found:
+            row = self.nodes[rel["to"]]
+            data = _fields(row)
+            parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for fid in sorted(self.targets(RelType.HAS_FIELD, row["id"]), key=self._field_order):
+                field_row = self.nodes[fid]
+                item = _fields(field_row)
+                classes = self.targets(RelType.CLASSIFIED_AS, fid)
+                if classes:
+                    item["classification"] = classes[0]
+                parts[field_row["part"]].append(item)
+            versions.append(data | parts)
+        return versions
+
+    def _field_order(self, fid: str) -> tuple[int, int]:
+        row = self.nodes[fid]
+        return list(FieldPart).index(FieldPart(row["part"])), row["position"]
+
+    def flow_extras(self, flow_id: str) -> dict[str, Any]:
+        extras: dict[str, Any] = {}
+        for row in self.outgoing[(RelType.USES_VERSION.value, flow_id)]:
+            extras[f"{row['role']}_version"] = row["to"].partition("@")[2]
+        masking = []
+        for row in self.outgoing[(RelType.MASKS.value, flow_id)]:
+            masking.append({"field": row["to"].partition("#")[2], "method": row["method"]})
+        if masking:
+            extras["masking"] = masking
+        return extras
+
+
+def _position(row: dict[str, Any]) -> int:
+    return int(row["position"])
+
+
+def _is_list(section: str, row: dict[str, Any], name: str) -> bool:
+    model = POLICY_MODELS[row["kind"]] if section == "policies" else SECTION_MODELS[section]
+    return _field_is_list(model, name)
+
+
+def _field_is_list(model: type[BaseModel], name: str) -> bool:
+    # Reference lists default to []; single references default to None or are required.
+    return isinstance(model.model_fields[name].default, list)

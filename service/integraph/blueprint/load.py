@@ -1,0 +1,121 @@
+"""Blueprint files <-> the graph: the service functions behind ``integraph load`` and ``export``.
+
+Loading validates everything first, then writes in one transaction: a failure anywhere leaves
+the graph exactly as it was. Exporting reads a blueprint back and writes it as files that load
+to the same graph.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from integraph.blueprint.export import write_blueprint_files
+from integraph.blueprint.graph import from_graph, to_graph
+from integraph.blueprint.parse import load_blueprint_files
+from integraph.errors import IntegraphError
+from integraph.model import Landscape
+from integraph.store.driver import Store, Tx
+from integraph.store.writer import Progress, read_rows, write_rows
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load changed."""
+
+    blueprint: str
+    elements: int
+    relationships: int
+    created: int
+    updated: int
+    unchanged: int
+    deleted: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    blueprint: str
+    elements: int
+    files: list[Path]
+
+
+def blueprint_id_of(landscape: Landscape) -> str:
+    if landscape.blueprint is None:
+        raise IntegraphError(
+            "the files hold no `blueprint:` section: one file must name the blueprint "
+            "(id, name, version, status)"
+        )
+    return landscape.blueprint.id
+
+
+async def load_blueprint(
+    store: Store,
+    paths: list[Path],
+    *,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Validate the files (all problems at once), then write them in a single transaction."""
+    began = time.monotonic()
+    landscape = load_blueprint_files(paths)  # raises BlueprintInvalid before any write
+    return await load_landscape(store, landscape, prune=prune, progress=progress, began=began)
+
+
+async def load_landscape(
+    store: Store,
+    landscape: Landscape,
+    *,
+    prune: bool = False,
+    progress: Progress | None = None,
+    began: float | None = None,
+) -> LoadReport:
+    """Write an already validated landscape in a single transaction."""
+    began = time.monotonic() if began is None else began
+    blueprint = blueprint_id_of(landscape)
+    rows = to_graph(landscape, blueprint)
+
+    async def work(tx: Tx):  # type: ignore[no-untyped-def]
+        return await write_rows(tx, rows, blueprint, prune=prune, progress=progress)
+
+    counts = await store.write_transaction(work)
+    return LoadReport(
+        blueprint=blueprint,
+        elements=sum(len(r) for r in rows.nodes.values()),
+        relationships=counts.relationships,
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        deleted=counts.deleted,
+        seconds=time.monotonic() - began,
+    )
+
+
+async def stored_blueprints(store: Store) -> list[str]:
+    return [row["id"] for row in await store.read("queries/export/blueprints")]
+
+
+async def export_blueprint(
+    store: Store, out_dir: Path, *, blueprint: str | None = None
+) -> list[ExportReport]:
+    """Write stored blueprints as files: into ``out_dir`` for one, a subfolder each for several."""
+    available = await stored_blueprints(store)
+    if blueprint is not None:
+        if blueprint not in available:
+            raise IntegraphError(
+                f"no blueprint '{blueprint}' in the graph (have: {', '.join(available) or 'none'})"
+            )
+        chosen = [blueprint]
+    else:
+        chosen = available
+    if not chosen:
+        raise IntegraphError("the graph holds no blueprint to export; load one first")
+    reports = []
+    for name in chosen:
+        rows = await store.read_transaction(lambda tx, name=name: read_rows(tx, name))
+        target = out_dir if len(chosen) == 1 else out_dir / name
+        files = write_blueprint_files(from_graph(rows), target)
+        count = sum(len(r) for r in rows.nodes.values())
+        reports.append(ExportReport(blueprint=name, elements=count, files=files))
+    return reports

@@ -1,0 +1,291 @@
+"""Checks across elements and files: duplicate ids, dangling references, cycles, consistency."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from integraph.blueprint.errors import BlueprintIssue, IssueKind
+from integraph.blueprint.source import RawElement
+from integraph.blueprint.validate import ValidModels, issue
+from integraph.model import (
+    NOUNS,
+    Blueprint,
+    Component,
+    Consistency,
+    Contract,
+    Decision,
+    Flow,
+    Waiver,
+    field_id,
+    review_id,
+    version_id,
+)
+from integraph.model.contracts import FieldPart
+
+ANY = ("*",)
+"""Any id: elements, contract versions, fields, reviews."""
+
+REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "blueprint": (("owner", ("teams",)), ("scope", ANY)),
+    "systems": (("owner", ("teams",)),),
+    "components": (("owner", ("teams",)), ("part_of", ("components",))),
+    "contracts": (("owner", ("teams",)),),
+    "flows": (
+        ("source", ("systems",)),
+        ("target", ("systems",)),
+        ("via", ("components",)),
+        ("contract", ("contracts",)),
+        ("credential", ("credentials",)),
+    ),
+    "policies": (("applies_to", ("flows", "components")), ("dlq", ("components",))),
+    "credentials": (("held_by", ("systems",)),),
+    "decisions": (("supersedes", ("decisions",)), ("governs", ANY)),
+    "waivers": (("element", ANY), ("decision", ("decisions",))),
+}
+"""Per section: the fields holding ids, and the sections those ids may belong to."""
+
+
+@dataclass
+class Registry:
+    """Every id defined in the files: element ids by section, and all derived ids."""
+
+    sections: dict[str, str] = field(default_factory=dict)
+    definitions: dict[str, RawElement] = field(default_factory=dict)
+    derived: set[str] = field(default_factory=set)
+
+    def knows(self, element_id: str) -> bool:
+        return element_id in self.sections or element_id in self.derived
+
+
+def check_references(
+    elements: list[RawElement], valid: ValidModels, complete: bool = True
+) -> list[BlueprintIssue]:
+    """Issues found across elements; dangling references only when every file was read."""
+    registry = Registry()
+    issues = list(_duplicate_ids(elements, registry))
+    for raw, model in valid:
+        issues.extend(_derived_ids(raw, model, registry))
+    contracts = {m.id: m for _, m in valid if isinstance(m, Contract)}
+    for raw, model in valid:
+        if complete:
+            issues.extend(_dangling(raw, model, registry))
+        issues.extend(_consistency(raw, model, contracts))
+    issues.extend(_cycles(valid))
+    return issues
+
+
+def _duplicate_ids(elements: list[RawElement], registry: Registry) -> Iterator[BlueprintIssue]:
+    first_blueprint: RawElement | None = None
+    for raw in elements:
+        if raw.section == "blueprint":
+            if first_blueprint is not None:
+                first_at = f"{first_blueprint.at.file}:{first_blueprint.at.line}"
+                message = f"a second blueprint section; the first is at {first_at}"
+                yield issue(raw, raw.at, IssueKind.DUPLICATE_ID, message)
+                continue
+            first_blueprint = raw
+        element_id = raw.raw_id
+        if element_id is None:
+            continue
+        if element_id in registry.sections:
+            first = registry.definitions[element_id]
+            message = (
+                f"id '{element_id}' is already used by the {NOUNS[first.section]} defined at "
+                f"{first.at.file}:{first.at.line}"
+            )
+            yield issue(raw, raw.locate(("id",)), IssueKind.DUPLICATE_ID, message, "id")
+            continue
+        registry.sections[element_id] = raw.section
+        registry.definitions[element_id] = raw
+
+
+def _derived_ids(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator[BlueprintIssue]:
+    if isinstance(model, Blueprint):
+        registry.derived.update(review_id(model.id, i) for i in range(len(model.reviews)))
+    if not isinstance(model, Contract):
+        return
+    seen_versions: set[str] = set()
+    for i, version in enumerate(model.versions):
+        loc = ("versions", i)
+        if version.version in seen_versions:
+            message = f"version '{version.version}' is listed twice"
+            at = raw.locate((*loc, "version"))
+            yield issue(raw, at, IssueKind.DUPLICATE_ID, message, f"versions[{i}].version")
+            continue
+        seen_versions.add(version.version)
+        vid = version_id(model.id, version.version)
+        registry.derived.add(vid)
+        for part in FieldPart:
+            seen_paths: set[str] = set()
+            for j, item in enumerate(getattr(version, part.value)):
+                if item.path in seen_paths:
+                    message = f"field '{part.value}{item.path}' is listed twice in {vid}"
+                    at = raw.locate((*loc, part.value, j, "path"))
+                    path = f"versions[{i}].{part.value}[{j}].path"
+                    yield issue(raw, at, IssueKind.DUPLICATE_ID, message, path)
+                seen_paths.add(item.path)
+                registry.derived.add(field_id(vid, part.value, item.path))
+
+
+def _ids_of(model: BaseModel, name: str) -> list[str]:
+    value = getattr(model, name, None)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _dangling(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator[BlueprintIssue]:
+    for name, sections in REFERENCES.get(raw.section, ()):
+        for target in _ids_of(model, name):
+            problem = _reference_problem(target, sections, registry)
+            if problem is not None:
+                at = raw.locate_item(name, target)
+                yield issue(raw, at, IssueKind.DANGLING_REFERENCE, problem, name)
+    if isinstance(model, Contract):
+        for i, version in enumerate(model.versions):
+            for part, item in version.fields():
+                if item.classification is None:
+                    continue
+                problem = _reference_problem(item.classification, ("classifications",), registry)
+                if problem is not None:
+                    j = getattr(version, part.value).index(item)
+                    loc = ("versions", i, part.value, j, "classification")
+                    path = f"versions[{i}].{part.value}[{j}].classification"
+                    yield issue(raw, raw.locate(loc), IssueKind.DANGLING_REFERENCE, problem, path)
+
+
+def _reference_problem(target: str, sections: tuple[str, ...], registry: Registry) -> str | None:
+    if sections == ANY:
+        return None if registry.knows(target) else f"no element has id '{target}'"
+    expected = " or ".join(NOUNS[s] for s in sections)
+    found = registry.sections.get(target)
+    if found in sections:
+        return None
+    if found is not None:
+        return f"'{target}' is a {NOUNS[found]}, not a {expected}"
+    return f"no {expected} has id '{target}'"
+
+
+def _consistency(
+    raw: RawElement, model: BaseModel, contracts: dict[str, Contract]
+) -> Iterator[BlueprintIssue]:
+    if isinstance(model, Flow):
+        yield from _flow_consistency(raw, model, contracts)
+    if isinstance(model, Waiver) and model.element is None and model.fingerprint is None:
+        message = "a waiver needs 'element' (an id) or 'fingerprint' (a finding fingerprint)"
+        yield issue(raw, raw.at, IssueKind.MISSING_FIELD, message, "element")
+
+
+def _flow_consistency(
+    raw: RawElement, flow: Flow, contracts: dict[str, Contract]
+) -> Iterator[BlueprintIssue]:
+    if flow.max_staleness_seconds is not None and flow.consistency is not Consistency.EVENTUAL:
+        message = "only allowed when consistency is eventual"
+        at = raw.locate(("max_staleness_seconds",))
+        yield issue(raw, at, IssueKind.INVALID_VALUE, message, "max_staleness_seconds")
+    contract = contracts.get(flow.contract) if flow.contract is not None else None
+    for name in ("producer_version", "consumer_version"):
+        version = getattr(flow, name)
+        if version is None:
+            continue
+        at = raw.locate((name,))
+        if flow.contract is None:
+            message = "a contract version is given but the flow names no contract"
+            yield issue(raw, at, IssueKind.INVALID_VALUE, message, name)
+        elif contract is not None and contract.version(version) is None:
+            known = ", ".join(v.version for v in contract.versions) or "none"
+            message = f"contract '{contract.id}' has no version '{version}' (versions: {known})"
+            yield issue(raw, at, IssueKind.DANGLING_REFERENCE, message, name)
+    if not flow.masking:
+        return
+    chosen = flow.producer_version or flow.consumer_version
+    if flow.contract is None or chosen is None:
+        message = "masking names contract fields, so the flow needs a contract and a version"
+        yield issue(raw, raw.locate(("masking",)), IssueKind.INVALID_VALUE, message, "masking")
+        return
+    version = contract.version(chosen) if contract is not None else None
+    if version is None:
+        return
+    keys = {f"{part.value}{item.path}" for part, item in version.fields()}
+    vid = version_id(flow.contract, chosen)
+    seen: set[str] = set()
+    for j, entry in enumerate(raw.node.get("masking") or []):
+        key = entry.get("field") if isinstance(entry, dict) else None
+        at = raw.locate(("masking", j, "field"))
+        if key in seen:
+            message = f"field '{key}' is masked twice"
+            yield issue(raw, at, IssueKind.DUPLICATE_ID, message, f"masking[{j}].field")
+        elif key not in keys:
+            message = f"contract version '{vid}' has no field '{key}'"
+            yield issue(raw, at, IssueKind.DANGLING_REFERENCE, message, f"masking[{j}].field")
+        seen.add(key)
+
+
+def _cycles(valid: ValidModels) -> Iterator[BlueprintIssue]:
+    for kind, name in ((Decision, "supersedes"), (Component, "part_of")):
+        owners = {m.id: raw for raw, m in valid if isinstance(m, kind)}
+        edges = {
+            m.id: [t for t in _ids_of(m, name) if t in owners]
+            for raw, m in valid
+            if isinstance(m, kind)
+        }
+        for loop in find_cycles(edges):
+            start, successor = loop[0], loop[1] if len(loop) > 1 else loop[0]
+            raw = owners[start]
+            if len(loop) == 1:
+                message = f"{NOUNS[raw.section]} '{start}' lists itself in '{name}'"
+            else:
+                message = f"'{name}' forms a loop: {' -> '.join([*loop, start])}"
+            at = raw.locate_item(name, successor)
+            yield issue(raw, at, IssueKind.REFERENCE_CYCLE, message, name)
+
+
+def find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle of a directed graph once, as a path starting at its smallest id."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        # Tarjan's strongly connected components; chains here are short.
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in edges.get(node, []):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component: set[str] = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            components.append(component)
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    loops = []
+    for component in components:
+        start = min(component)
+        if len(component) == 1 and start not in edges.get(start, []):
+            continue
+        loop = [start]
+        while True:
+            following = sorted(n for n in edges[loop[-1]] if n in component)
+            nxt = next((n for n in following if n not in loop), None)
+            if nxt is None:
+                break
+            loop.append(nxt)
+        loops.append(loop)
+    return sorted(loops)

@@ -1,0 +1,68 @@
+"""``integraph impact``: what a change to an element affects, and how."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import asdict
+
+import typer
+
+from integraph.cli.output import console
+from integraph.config import load_settings
+from integraph.errors import ConfigurationError
+from integraph.impact.blast import BlastRadius, Direction, blast_radius
+from integraph.store.connect import open_store
+
+
+def impact(
+    element_id: str = typer.Argument(..., help="Id of the system, component, flow, contract, "
+                                     "field, credential or policy that changes."),
+    direction: Direction = typer.Option(
+        Direction.DOWNSTREAM, "--direction", help="downstream (consumers), upstream, or both."
+    ),
+    depth: int = typer.Option(6, "--depth", min=1, max=20, help="Maximum number of flow hops."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Blast radius of a change: every affected element with its effect and the path why."""
+    if fmt not in ("text", "json"):
+        raise ConfigurationError("--format must be text or json")
+
+    async def run() -> BlastRadius:
+        store = await open_store(load_settings())
+        try:
+            return await blast_radius(store, element_id, direction=direction, depth=depth)
+        finally:
+            await store.close()
+
+    result = asyncio.run(run())
+    if fmt == "json":
+        data = asdict(result)
+        data["summary"] = result.summary()
+        print(json.dumps(data, indent=2, default=str))
+        return
+    print(render_blast_text(result))
+
+
+def render_blast_text(result: BlastRadius) -> str:
+    lines = [
+        f"impact of a change to {result.kind} '{result.element}' "
+        f"({result.direction}, depth {result.depth}): {len(result.affected)} affected"
+    ]
+    for item in result.affected:
+        owner = f", team {item.team}" if item.team else ""
+        tier = f", tier {item.tier}" if item.tier is not None else ""
+        lines.append(
+            f"  {item.effect:15} {item.kind:7} {item.id}  (depth {item.depth}, "
+            f"{item.direction}{owner}{tier})"
+        )
+        for step in item.path:
+            lines.append(
+                f"      {step.source} -> {step.target} via {step.flow} ({step.pattern}: {step.effect})"
+            )
+    summary = result.summary()
+    for key in ("effect", "team", "tier"):
+        if summary[key]:
+            counts = ", ".join(f"{k}: {v}" for k, v in summary[key].items())
+            lines.append(f"by {key}: {counts}")
+    return "\n".join(lines)

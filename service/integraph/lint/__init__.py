@@ -1,0 +1,1 @@
+"""The Cypher lint: rule files, the engine, waivers, baselines and reports."""

@@ -1,0 +1,114 @@
+"""Service-to-service credentials, data classifications and masking of fields in transit."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from integraph.model.contracts import FieldKey
+from integraph.model.element import Element, IdSet, Model
+
+SECRET_REF_PATTERN = r"^[a-z][a-z0-9+.-]*://\S+$"
+"""A reference to where a secret lives (`vault://kv/app/key`), never the secret itself."""
+
+SecretRef = Annotated[str, StringConstraints(pattern=SECRET_REF_PATTERN)]
+
+
+class CredentialKind(StrEnum):
+    OAUTH2_CLIENT_CREDENTIALS = "oauth2_client_credentials"
+    MTLS = "mtls"
+    API_KEY = "api_key"
+    BASIC = "basic"
+    JWT_BEARER = "jwt_bearer"
+    NONE = "none"
+
+
+class GrantType(StrEnum):
+    CLIENT_CREDENTIALS = "client_credentials"
+    AUTHORIZATION_CODE = "authorization_code"
+    JWT_BEARER = "jwt_bearer"
+    TOKEN_EXCHANGE = "token_exchange"
+    PASSWORD = "password"
+    REFRESH_TOKEN = "refresh_token"
+
+
+class ClientAuth(StrEnum):
+    CLIENT_SECRET_BASIC = "client_secret_basic"
+    CLIENT_SECRET_POST = "client_secret_post"
+    PRIVATE_KEY_JWT = "private_key_jwt"
+    TLS_CLIENT_AUTH = "tls_client_auth"
+    SELF_SIGNED_TLS_CLIENT_AUTH = "self_signed_tls_client_auth"
+    NONE = "none"
+
+
+class SenderConstraint(StrEnum):
+    NONE = "none"
+    MTLS = "mtls"
+    DPOP = "dpop"
+
+
+class Credential(Element):
+    """How one or more systems authenticate; the flows it authenticates name it."""
+
+    kind: CredentialKind
+    name: str | None = None
+    description: str | None = None
+    issuer: str | None = None
+    secret_ref: SecretRef | None = None
+    """URI of the secret in a secret store, e.g. `vault://kv/shop/payments-client`."""
+    held_by: IdSet = []
+    """System ids."""
+    grant_type: GrantType | None = None
+    client_auth: ClientAuth | None = None
+    public_client: bool = False
+    refresh_token: bool = False
+    """Whether a refresh token is issued."""
+    audience: list[str] = []
+    scopes: list[str] = []
+    token_lifetime_seconds: int | None = Field(default=None, ge=0)
+    sender_constraint: SenderConstraint | None = None
+    rotation_days: int | None = Field(default=None, ge=0)
+    """Rotation period; absent = never rotated."""
+    revocation: str | None = None
+    tags: list[str] = []
+
+
+class ClassificationCategory(StrEnum):
+    PII = "pii"
+    PCI = "pci"
+    PHI = "phi"
+    CONFIDENTIAL = "confidential"
+    INTERNAL = "internal"
+    PUBLIC = "public"
+
+
+class DataClassification(Element):
+    """A class of data with its masking and audit requirements; fields point to one."""
+
+    category: ClassificationCategory
+    name: str | None = None
+    description: str | None = None
+    regulations: list[str] = []
+    """E.g. PCI-DSS, GDPR, HIPAA; non-empty means regulated data."""
+    masking_required: bool = False
+    audit_required: bool = False
+    min_audit_retention_days: int | None = Field(default=None, ge=0)
+
+
+class MaskingMethod(StrEnum):
+    NONE = "none"
+    TOKENISED = "tokenised"
+    HASHED = "hashed"
+    ENCRYPTED = "encrypted"
+    REDACTED = "redacted"
+    PSEUDONYMISED = "pseudonymised"
+
+
+class FieldMasking(Model):
+    """How one field of the flow's contract is protected in transit on that flow."""
+
+    field: FieldKey
+    """`<part><path>` of the flow's contract, e.g. `request/card/pan`."""
+    method: MaskingMethod

@@ -1,0 +1,201 @@
+"""The pure mapping between the model and graph rows, and its round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from integraph.blueprint.export import write_blueprint_files
+from integraph.blueprint.graph import (
+    RELATIONSHIPS,
+    GraphRows,
+    NodeLabel,
+    RelType,
+    from_graph,
+    to_graph,
+)
+from integraph.blueprint.parse import load_blueprint_files
+from integraph.model import Contract, ContractVersion, Field, Flow, Landscape, System, Team
+from tests.blueprint.conftest import BLUEPRINTS
+
+
+def rows_by_id(rows: GraphRows, label: NodeLabel) -> dict[str, dict]:
+    return {row["id"]: row for row in rows.nodes[label.value]}
+
+
+def rels(rows: GraphRows, rel: RelType, start: str) -> list[dict]:
+    return [row for row in rows.rels[rel.value] if row["from"] == start]
+
+
+def test_round_trip_on_the_minimal_fixture(minimal: Landscape) -> None:
+    assert from_graph(to_graph(minimal, "minimal")) == minimal
+
+
+@pytest.mark.parametrize("folder", ["minimal"])
+def test_round_trip_on_fixture_folders(folder: str) -> None:
+    landscape = load_blueprint_files([BLUEPRINTS / folder])
+    rows = to_graph(landscape)
+    again = from_graph(rows)
+    assert again == landscape
+    assert to_graph(again) == rows
+
+
+def test_labels_and_relationship_types_come_from_fixed_sets(minimal: Landscape) -> None:
+    rows = to_graph(minimal)
+    assert set(rows.nodes) == {label.value for label in NodeLabel}
+    assert set(rows.rels) == {rel.value for rel in RelType}
+    labels = {row["id"]: label for label, label_rows in rows.nodes.items() for row in label_rows}
+    for rel, rel_rows in rows.rels.items():
+        starts, ends = RELATIONSHIPS[RelType(rel)]
+        for row in rel_rows:
+            assert NodeLabel(labels[row["from"]]) in starts, (rel, row)
+            assert NodeLabel(labels[row["to"]]) in ends, (rel, row)
+
+
+def test_properties_are_flat_and_stamped(minimal: Landscape) -> None:
+    rows = to_graph(minimal)
+    for label_rows in rows.nodes.values():
+        for row in label_rows:
+            assert row["blueprint"] == "minimal"
+            assert isinstance(row["source_file"], str) and row["source_line"] >= 1
+            for value in row.values():
+                assert value is not None
+                assert isinstance(value, str | int | float | bool | list)
+                if isinstance(value, list):
+                    assert all(isinstance(v, str | int | float | bool) for v in value)
+
+
+def test_flow_rows(minimal: Landscape) -> None:
+    rows = to_graph(minimal)
+    flow = rows_by_id(rows, NodeLabel.FLOW)["payment-settled"]
+    assert flow["pattern"] == "event"
+    assert flow["max_staleness_seconds"] == 60
+    assert "source" not in flow and "via" not in flow and "contract" not in flow
+    assert rels(rows, RelType.VIA, "payment-settled") == [
+        {"from": "payment-settled", "to": "kafka", "position": 0},
+        {"from": "payment-settled", "to": "payments-events", "position": 1},
+    ]
+    assert sorted(
+        (r["role"], r["to"]) for r in rels(rows, RelType.USES_VERSION, "checkout-to-payments")
+    ) == [("consumer", "payments-api@1.0.0"), ("producer", "payments-api@2.0.0")]
+    assert rels(rows, RelType.MASKS, "checkout-to-payments") == [
+        {
+            "from": "checkout-to-payments",
+            "to": "payments-api@2.0.0#request/card/pan",
+            "method": "tokenised",
+        }
+    ]
+    assert rels(rows, RelType.AUTHENTICATES, "cred-shop-payments") == [
+        {"from": "cred-shop-payments", "to": "checkout-to-payments"}
+    ]
+
+
+def test_contract_rows(minimal: Landscape) -> None:
+    rows = to_graph(minimal)
+    assert rels(rows, RelType.NEXT_VERSION, "payments-api@1.0.0") == [
+        {"from": "payments-api@1.0.0", "to": "payments-api@2.0.0"}
+    ]
+    version = rows_by_id(rows, NodeLabel.CONTRACT_VERSION)["payments-api@2.0.0"]
+    assert (
+        version["error_format"] == '{"media_type": "application/problem+json", '
+        '"schema_ref": null, "standard": "rfc9457"}'
+    )
+    field = rows_by_id(rows, NodeLabel.FIELD)["payments-api@2.0.0#request/card/pan"]
+    assert (field["part"], field["path"], field["position"]) == ("request", "/card/pan", 2)
+    assert field["max_length"] == 19 and field["required"] is True
+    assert rels(rows, RelType.CLASSIFIED_AS, field["id"]) == [
+        {"from": field["id"], "to": "pci-pan"}
+    ]
+
+
+def test_policy_rows_carry_their_kind(minimal: Landscape) -> None:
+    rows = to_graph(minimal)
+    policies = rows_by_id(rows, NodeLabel.POLICY)
+    assert policies["retry-checkout"]["kind"] == "retry"
+    assert policies["retry-checkout"]["jitter"] == "full"
+    assert rels(rows, RelType.DEAD_LETTERS_TO, "dlq-payment-events") == [
+        {"from": "dlq-payment-events", "to": "payments-events-dlq"}
+    ]
+    assert rels(rows, RelType.HOLDS, "web-shop") == [
+        {"from": "web-shop", "to": "cred-shop-payments"}
+    ]
+
+
+def test_decision_text_field_named_decision_is_a_property(minimal: Landscape) -> None:
+    rows = to_graph(minimal)
+    decision = rows_by_id(rows, NodeLabel.DECISION)["adr-0002"]
+    assert decision["decision"].startswith("We will use OAuth 2.0")
+    assert '"name": "Shared API keys"' in decision["options"]
+
+
+def test_blueprint_id_must_match() -> None:
+    landscape = Landscape(teams=[Team(id="t")])
+    with pytest.raises(ValueError):
+        to_graph(landscape)
+    rows = to_graph(landscape, "adhoc")
+    assert rows.nodes["Team"][0]["blueprint"] == "adhoc"
+    assert "IN_BLUEPRINT" not in rows.rels
+
+
+def test_blueprint_id_mismatch_is_refused(minimal: Landscape) -> None:
+    with pytest.raises(ValueError):
+        to_graph(minimal, "another")
+
+
+def test_landscape_built_by_hand_round_trips_without_sources() -> None:
+    landscape = Landscape(
+        systems=[System(id="b", trust_zone="public", owner="t", tags=["x", "a"])],
+        teams=[Team(id="t")],
+    )
+    assert from_graph(to_graph(landscape, "bp")) == landscape
+
+
+def test_order_of_via_versions_and_fields_survives() -> None:
+    versions = [
+        ContractVersion(version=v, message=[Field(path=p, type="string") for p in ("/z", "/a")])
+        for v in ("9.0.0", "10.0.0", "2.0.0")
+    ]
+    landscape = Landscape(
+        contracts=[Contract(id="c", kind="avro", versions=versions)],
+        flows=[
+            Flow(
+                id="f",
+                source="s",
+                target="s",
+                pattern="event",
+                via=["zz", "aa", "zz"],
+                contract="c",
+                producer_version="10.0.0",
+            )
+        ],
+    )
+    rows = to_graph(landscape, "bp")
+    # A database returns rows in any order: positions, not row order, must decide.
+    for row_lists in (rows.rels, rows.nodes):
+        for row_list in row_lists.values():
+            row_list.reverse()
+    again = from_graph(rows)
+    assert again == landscape
+    assert [v.version for v in again.contracts[0].versions] == ["9.0.0", "10.0.0", "2.0.0"]
+    assert again.flows[0].via == ["zz", "aa", "zz"]
+    assert [f.path for f in again.contracts[0].versions[0].message] == ["/z", "/a"]
+
+
+def test_rows_of_an_export_reload_are_identical_apart_from_sources(
+    minimal: Landscape, tmp_path: Path
+) -> None:
+    write_blueprint_files(minimal, tmp_path)
+    reloaded = load_blueprint_files([tmp_path])
+
+    def strip(rows: GraphRows) -> dict:
+        return {
+            label: sorted(
+                ({k: v for k, v in row.items() if not k.startswith("source_")} for row in r),
+                key=lambda row: row["id"],
+            )
+            for label, r in rows.nodes.items()
+        }
+
+    assert strip(to_graph(reloaded)) == strip(to_graph(minimal))
+    assert to_graph(reloaded).rels == to_graph(minimal).rels

@@ -1,0 +1,76 @@
+"""What-if change sets: findings that appear and disappear, and nothing persists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from integraph.blueprint.load import load_blueprint
+from integraph.impact.whatif import ChangeSetInvalid, read_changeset, what_if
+from integraph.lint.config import LintConfig
+from integraph.lint.service import choose_rules
+from integraph.store.driver import Store
+from tests.lint.harness import write_blueprint
+from tests.store.test_writer import snapshot
+
+LANDSCAPE = {
+    "systems": [
+        {"id": "shop", "name": "Shop", "trust_zone": "internal"},
+        {"id": "billing", "name": "Billing", "trust_zone": "internal"},
+    ],
+    "components": [
+        {"id": "topic", "kind": "topic"},
+        {"id": "dlq", "kind": "dead_letter_queue"},
+    ],
+    "flows": [
+        {"id": "order-placed", "source": "shop", "target": "billing", "pattern": "event",
+         "via": ["topic"]},
+        {"id": "get-invoice", "source": "shop", "target": "billing",
+         "pattern": "request_response"},
+    ],
+    "credentials": [
+        {"id": "cred-shop", "kind": "mtls", "secret_ref": "vault://kv/shop", "held_by": ["shop"]},
+    ],
+}
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+async def test_changeset_previews_and_persists_nothing(graph: Store, tmp_path: Path) -> None:
+    await load_blueprint(graph, [write_blueprint(tmp_path / "bp", LANDSCAPE)])
+    before = await snapshot(graph)
+    changes = read_changeset(_write(tmp_path / "cs.yaml", """
+changeset:
+  blueprint: test-bp
+add:
+  policies:
+    - {id: dl-topic, kind: dead_letter, dlq: dlq, applies_to: [topic], max_deliveries: 5}
+modify:
+  credentials:
+    - {id: cred-shop, held_by: [shop, billing]}
+remove: [get-invoice]
+"""))
+    rules = choose_rules(ids=["SEC-01", "RES-01"])
+    report = await what_if(graph, changes, rules, config=LintConfig())
+    assert [(f.rule.id, f.element) for f in report.appeared] == [("SEC-01", "cred-shop")]
+    assert [(f.rule.id, f.element) for f in report.disappeared] == [("RES-01", "order-placed")]
+    blasted = {b.element: [a.id for a in b.affected] for b in report.blast}
+    assert blasted["get-invoice"] == ["get-invoice", "shop"]
+    assert blasted["dl-topic"] == ["order-placed", "billing"]
+    assert await snapshot(graph) == before
+
+
+async def test_changeset_errors(graph: Store, tmp_path: Path) -> None:
+    await load_blueprint(graph, [write_blueprint(tmp_path / "bp", LANDSCAPE)])
+    with pytest.raises(ChangeSetInvalid, match="unknown top-level key"):
+        read_changeset(_write(tmp_path / "a.yaml", "rename: [x]\n"))
+    unknown = read_changeset(_write(tmp_path / "b.yaml", "remove: [nope]\n"))
+    with pytest.raises(ChangeSetInvalid, match="unknown element"):
+        await what_if(graph, unknown, choose_rules(ids=["SEC-01"]), config=LintConfig())
+    dangling = read_changeset(_write(tmp_path / "c.yaml", "remove: [billing]\n"))
+    with pytest.raises(ChangeSetInvalid, match="no element has id 'billing'"):
+        await what_if(graph, dangling, choose_rules(ids=["SEC-01"]), config=LintConfig())

@@ -1,0 +1,115 @@
+"""Report formats: SARIF against the official 2.1.0 schema, JUnit, Markdown, JSON, text."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from integraph.lint.findings import LintReport
+from integraph.lint.reports import render
+from integraph.store.driver import Store
+from tests.conftest import SHARED, run_cli
+from tests.lint.harness import lint_blueprint, write_blueprint
+from tests.lint.test_engine import SHARED as SHARED_CREDENTIAL
+
+SARIF_SCHEMA = SHARED / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
+
+SECTIONS = {
+    **SHARED_CREDENTIAL,
+    "components": [{"id": "bus", "kind": "broker"}, {"id": "bus-topic", "kind": "topic"}],
+    "flows": [
+        {"id": "crm-updates", "source": "crm", "target": "shop", "pattern": "event",
+         "via": ["bus-topic"]},
+        {"id": "billing-events", "source": "billing", "target": "shop", "pattern": "event",
+         "via": ["bus-topic"]},
+    ],
+    "waivers": [
+        {"id": "w-billing", "rule": "RES-01", "element": "billing-events",
+         "justification": "Replay from the source system is the recovery path."},
+    ],
+}
+
+
+@pytest.fixture
+async def report(graph: Store, tmp_path: Path) -> LintReport:
+    return await lint_blueprint(graph, tmp_path / "bp", SECTIONS, ["SEC-01", "RES-01"])
+
+
+def test_sarif_is_valid_and_github_ready(report: LintReport) -> None:
+    sarif = json.loads(render(report, "sarif", source_root="blueprints/shop"))
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    run = sarif["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["RES-01", "SEC-01"]
+    rule = run["tool"]["driver"]["rules"][1]
+    assert rule["helpUri"].startswith("https://") and rule["help"]["text"]
+    results = {r["properties"]["element"]: r for r in run["results"]}
+    assert set(results) == {"cred-shared", "crm-updates", "billing-events"}
+    location = results["cred-shared"]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "blueprints/shop/credentials.yaml"
+    assert location["region"]["startLine"] == 2
+    assert results["cred-shared"]["partialFingerprints"]["integraphFinding/v1"]
+    assert results["billing-events"]["suppressions"][0]["status"] == "accepted"
+    assert results["crm-updates"]["level"] == "error"
+
+
+def test_junit_has_a_case_per_rule(report: LintReport) -> None:
+    root = ET.fromstring(render(report, "junit"))
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("tests") == "2" and suite.get("failures") == "2"
+    cases = {c.get("name", "").split()[0]: c for c in suite.iter("testcase")}
+    failure = cases["RES-01"].find("failure")
+    assert failure is not None and "crm-updates" in (failure.text or "")
+    assert "billing-events" not in (failure.text or "")  # waived
+
+
+def test_json_markdown_and_text(report: LintReport) -> None:
+    data = json.loads(render(report, "json"))
+    assert data["counts"]["error"] == 2 and data["counts"]["waived"] == 1
+    assert data["failed"] is True
+    markdown = render(report, "markdown")
+    assert "| error | SEC-01 | `cred-shared` | credentials.yaml:2 |" in markdown
+    text = render(report, "text")
+    assert text.startswith("ERRORS (2)")
+    assert "security" in text and "error-handling" in text
+    assert "waived by w-billing" in text
+    assert "\x1b[" not in text and "\x1b[" in render(report, "text", color=True)
+
+
+def test_lint_cli_exit_codes_and_output(cli_env: dict[str, str], tmp_path: Path) -> None:
+    folder = write_blueprint(tmp_path / "bp", SECTIONS)
+    proc = run_cli("lint", str(folder), "--select", "SEC-01", "--select", "RES-01", env=cli_env)
+    assert proc.returncode == 1, proc.stderr
+    assert "ERRORS (2)" in proc.stdout and "FAILED" in proc.stdout
+    proc = run_cli("lint", str(folder), "--select", "SEC-01", "--fail-on", "never", env=cli_env)
+    assert proc.returncode == 0
+    sarif = tmp_path / "out.sarif"
+    proc = run_cli(
+        "lint", str(folder), "--select", "SEC-01", "-f", "sarif", "-o", str(sarif),
+        "--fail-on", "never", env=cli_env,
+    )
+    assert proc.returncode == 0 and "sarif report written" in proc.stdout
+    uri = json.loads(sarif.read_text())["runs"][0]["results"][0]["locations"][0]
+    assert uri["physicalLocation"]["artifactLocation"]["uri"].endswith("bp/credentials.yaml")
+    baseline = tmp_path / "baseline.json"
+    proc = run_cli(
+        "lint", str(folder), "--select", "SEC-01", "--baseline", str(baseline),
+        "--update-baseline", env=cli_env,
+    )
+    assert proc.returncode == 0 and "1 findings recorded" in proc.stdout
+    proc = run_cli("lint", str(folder), "--select", "SEC-01", "--baseline", str(baseline),
+                   env=cli_env)
+    assert proc.returncode == 0 and "1 baselined" in proc.stdout
+
+
+def test_rules_list_and_show(cli_env: dict[str, str]) -> None:
+    proc = run_cli("rules", "list", env=cli_env)
+    assert proc.returncode == 0
+    assert any(line.startswith("SEC-01   error") for line in proc.stdout.splitlines())
+    proc = run_cli("rules", "show", "SEC-01", env=cli_env)
+    assert proc.returncode == 0 and "max_holders = 1" in proc.stdout
+    proc = run_cli("rules", "show", "NOPE-01", env=cli_env)
+    assert proc.returncode == 2 and "no rule NOPE-01" in proc.stderr
