@@ -13,3 +13,6 @@ Rows = list[dict[str, Any]]
 Check = Callable[[Rows, dict[str, Any]], Rows]
 
 CHECKS: dict[str, Check] = {}
+
+AFTER_FINDINGS: frozenset[str] = frozenset()
+"""Checks whose rules run last and judge the findings of the rules before them."""
