@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
+import typer
+
+from integraph.blueprint.load import load_blueprint
 from integraph.cli.output import console
 from integraph.config import load_settings
+from integraph.lint.reports import render
+from integraph.lint.service import choose_rules, lint
+from integraph.resources import seed_dir
 from integraph.store.connect import open_store
 from integraph.store.embedded import EmbeddedNeo4j
 from integraph.store.migrations import migrate
 
 
-def up() -> None:
-    """Start Neo4j (embedded unless NEO4J_URI is set), migrate it, and report what runs."""
-    asyncio.run(_up())
+def up(
+    blueprint: Path | None = typer.Option(
+        None, "--blueprint", help="Blueprint folder to load (default: the example in seed/)."
+    ),
+) -> None:
+    """Start Neo4j (embedded unless NEO4J_URI is set), migrate, load the blueprint, lint it."""
+    asyncio.run(_up(blueprint or seed_dir()))
 
 
-async def _up() -> None:
+async def _up(blueprint: Path) -> None:
     settings = load_settings()
     began = time.monotonic()
     if settings.embedded:
@@ -35,6 +46,20 @@ async def _up() -> None:
             f"schema: {len(report.applied)} migrations applied, "
             f"{len(report.already_applied)} already there"
         )
+        if not any(blueprint.rglob("*.yaml")):
+            console.print(f"no blueprint files in {blueprint}: nothing to load")
+        else:
+            loaded = await load_blueprint(store, [blueprint], prune=True)
+            console.print(
+                f"loaded blueprint '{loaded.blueprint}' from {blueprint}: {loaded.elements} "
+                f"elements, {loaded.relationships} relationships (created {loaded.created}, "
+                f"updated {loaded.updated}, deleted {loaded.deleted}) in {loaded.seconds:.1f} s"
+            )
+            findings = await lint(store, choose_rules(), fail_on=None)
+            console.print(render(findings, "text"), markup=False, highlight=False, end="")
     finally:
         await store.close()
-    console.print(f"up in {time.monotonic() - began:.1f} s; stop Neo4j with `integraph db stop`")
+    console.print(
+        f"up in {time.monotonic() - began:.1f} s. Neo4j keeps running: explore with "
+        "`integraph impact ID`, `integraph lineage pci`; stop it with `integraph db stop`"
+    )

@@ -1,0 +1,52 @@
+"""A generated landscape loaded into a fresh embedded Neo4j, for the benchmarks."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.neo4j_target import free_port
+
+from integraph.blueprint.load import load_landscape
+from integraph.config import load_settings
+from integraph.generate import generate_landscape
+from integraph.store.connect import open_store
+from integraph.store.driver import Store
+from integraph.store.embedded import EmbeddedNeo4j
+
+
+@asynccontextmanager
+async def loaded_landscape(
+    systems: int, seed: int, *, heap: str = "2g", page_cache: str = "1g"
+) -> AsyncIterator[Store]:
+    """Generate ``systems`` systems, load them into a new embedded Neo4j, yield a store."""
+    with tempfile.TemporaryDirectory(prefix="integraph-bench-") as home:
+        settings = load_settings(
+            home=Path(home),
+            embedded_port=free_port(),
+            embedded_heap=heap,
+            embedded_page_cache=page_cache,
+            query_timeout_s=3600,
+        )
+        began = time.perf_counter()
+        landscape = generate_landscape(systems, seed)
+        print(f"generated {systems:,} systems in {time.perf_counter() - began:.1f} s", flush=True)
+        store = await open_store(settings)
+        try:
+            began = time.perf_counter()
+            report = await load_landscape(store, landscape)
+            print(
+                f"loaded {report.elements:,} elements, {report.relationships:,} relationships "
+                f"in {time.perf_counter() - began:.1f} s",
+                flush=True,
+            )
+            yield store
+        finally:
+            await store.close()
+            EmbeddedNeo4j(settings).stop()
