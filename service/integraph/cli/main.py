@@ -10,6 +10,7 @@ from integraph import __version__
 from integraph.blueprint.errors import BlueprintInvalid
 from integraph.cli import blueprint, contract, db, lint
 from integraph.cli.changes import contract_check, whatif
+from integraph.cli.generate import generate
 from integraph.cli.impact import impact
 from integraph.cli.lineage import lineage_command
 from integraph.cli.output import err_console
@@ -30,6 +31,7 @@ app.add_typer(lint.rules_app, name="rules")
 app.add_typer(contract.app, name="contract")
 app.command("impact")(impact)
 app.command("whatif")(whatif)
+app.command("generate")(generate)
 contract.app.command("check")(contract_check)
 app.command("lineage")(lineage_command)
 for command in (blueprint.validate, blueprint.load, blueprint.export, blueprint.schema):

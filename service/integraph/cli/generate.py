@@ -1,0 +1,65 @@
+"""``integraph generate``: write a synthetic landscape as blueprint files, for scale tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from integraph.blueprint.export import write_blueprint_files
+from integraph.cli.output import console
+from integraph.errors import IntegraphError
+from integraph.generate import generate_landscape
+from integraph.model import LIST_SECTIONS, NOUNS, Landscape
+
+YAML_SUFFIXES = (".yaml", ".yml")
+OUT = typer.Argument(..., help="Folder to write the blueprint files into.")
+
+
+def generate(
+    systems: int = typer.Option(1000, "--systems", min=2, help="Number of systems."),
+    seed: int = typer.Option(42, "--seed", help="Same seed, same files."),
+    out: Path = OUT,
+) -> None:
+    """Write a deterministic synthetic landscape (hubs, brokers, ~5 flows per system, a few
+    deliberate defects) as blueprint files into OUT, for benchmarks and scale tests."""
+    landscape = generate_landscape(systems, seed)
+    refuse_foreign_files(out, landscape)
+    files = write_blueprint_files(landscape, out)
+    table = Table("kind", "count", title=f"{len(files)} files written to {out}")
+    counts = counts_by_kind(landscape)
+    for kind, count in counts.items():
+        table.add_row(kind, f"{count:,}")
+    table.add_row("total elements", f"{sum(counts.values()):,}", style="bold")
+    console.print(table)
+
+
+def counts_by_kind(landscape: Landscape) -> dict[str, int]:
+    """Element counts per kind, contract versions and fields included (as the graph has them)."""
+    counts = {"blueprint": 1 if landscape.blueprint else 0}
+    for section in LIST_SECTIONS:
+        counts[NOUNS[section]] = len(getattr(landscape, section))
+        if section == "contracts":
+            counts["contract version"] = sum(1 for _ in landscape.versions())
+            counts["field"] = sum(1 for _ in landscape.fields())
+    return counts
+
+
+def refuse_foreign_files(out: Path, landscape: Landscape) -> None:
+    """Stop if OUT holds YAML files this run would not overwrite: they would load with it."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise IntegraphError(f"{out} is a file; give a folder to write the blueprint files into")
+    ours = {"blueprint.yaml"} | {f"{s}.yaml" for s in LIST_SECTIONS if getattr(landscape, s)}
+    foreign = sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.suffix in YAML_SUFFIXES and p.relative_to(out).as_posix() not in ours
+    )
+    if foreign:
+        raise IntegraphError(
+            f"{out} already holds other blueprint files ({', '.join(foreign[:3])}"
+            f"{', ...' if len(foreign) > 3 else ''}); choose an empty folder"
+        )
