@@ -2,17 +2,362 @@
 
 A check takes the rows its rule's query returned and the rule's parameters, and returns
 violation rows (``element``, ``related``, ``message``, ``details``). Register each in CHECKS.
+
+A check that judges the other rules' findings (GOV-01) is also named in AFTER_FINDINGS. The
+engine runs such a rule after every other rule, once waivers have been applied to their
+findings; its query gets one more parameter, ``$finding_elements`` (the sorted ids of the
+elements those findings are about), and its check's ``params`` one more entry, ``findings``
+(the Finding objects so far).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
+
+from integraph.impact.compat import (
+    ChangeKind,
+    CompatibilityMode,
+    Difference,
+    check_history,
+    diff_field_lists,
+)
+from integraph.impact.compat.model import Role
+from integraph.impact.compat.modes import checked_directions
+from integraph.lint.findings import WAIVED, Finding
+from integraph.lint.rules import Severity
 
 Rows = list[dict[str, Any]]
 Check = Callable[[Rows, dict[str, Any]], Rows]
 
-CHECKS: dict[str, Check] = {}
 
-AFTER_FINDINGS: frozenset[str] = frozenset()
+def open_findings_in_approved_blueprints(rows: Rows, params: dict[str, Any]) -> Rows:
+    """GOV-01: approved blueprints with findings at or above ``min_severity`` nobody waived.
+
+    ``rows`` hold one row per approved blueprint: ``blueprint``, ``version``, ``scope`` and
+    ``elements``, the ids with findings so far that belong to it (stamped with its id, and
+    inside its scope when it declares one). A baselined finding still counts: a baseline
+    hides known findings from a report, a waiver accepts one with a justification.
+    """
+    findings: list[Finding] = params["findings"]
+    floor = Severity.parse(str(params.get("min_severity", "error")))
+    listed = int(params.get("max_listed", 5))
+    violations: Rows = []
+    for row in rows:
+        members = set(row["elements"])
+        unwaived = sorted(
+            {
+                (f.rule.id, f.element, f.fingerprint)
+                for f in findings
+                if f.element in members and f.status != WAIVED and f.severity >= floor
+            }
+        )
+        if not unwaived:
+            continue
+        names = [f"{rule} on {element}" for rule, element, _ in unwaived]
+        more = f" and {len(names) - listed} more" if len(names) > listed else ""
+        violations.append(
+            {
+                "element": row["blueprint"],
+                "related": [],
+                "message": f"blueprint {row['blueprint']} (version {row['version']}) is approved "
+                f"but has {len(unwaived)} unwaived {floor} finding(s): "
+                f"{', '.join(names[:listed])}{more}",
+                "details": {
+                    "version": row["version"],
+                    "scope": row["scope"],
+                    "open_findings": len(unwaived),
+                    "by_rule": dict(sorted(Counter(r for r, _, _ in unwaived).items())),
+                    "listed": names[:listed],
+                },
+            }
+        )
+    return sorted(violations, key=lambda v: v["element"])
+
+
+# --- contracts (CON-03, CON-08, CON-09): the compatibility engine of integraph.impact ------
+#
+# The rules' queries return one row per contract: ``element`` (the contract id), ``kind``,
+# ``mode``, ``versioning``, ``content_model`` and ``versions`` (oldest first, each
+# ``{id, version, fields}``, a field ``{id, part, path, type, required, enum,
+# extensible_enum, default}``). Whether a change breaks a mode is decided by
+# integraph.impact.compat only (check_history / diff_field_lists); this code picks the
+# versions to compare, maps the graph's fields to the engine's field lists and words the
+# findings.
+
+_PARTS = ("request", "response", "message", "error")
+_PART_ROLES = {
+    "request": Role.REQUEST,  # the server reads requests
+    "response": Role.RESPONSE,  # clients read responses
+    "message": Role.DATA,  # the declared mode applies as is
+    "error": Role.RESPONSE,  # clients read error bodies
+}
+_PART_WORDS = {
+    "request": "request (read by the server)",
+    "response": "response (read by clients)",
+    "message": "message",
+    "error": "error body (read by clients)",
+}
+_UNKNOWN_FIELDS_KEPT = frozenset({"avro", "protobuf"})
+"""Kinds whose readers skip fields they do not know (Avro schema resolution, protobuf unknown
+fields): partially open in the engine's terms, when the contract declares no content model."""
+_SEMVER = re.compile(r"^v?(0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*)){0,2}(?:[-+][0-9A-Za-z.+-]*)?$")
+
+
+def _part_mode(mode: CompatibilityMode, part: str) -> CompatibilityMode | None:
+    """The mode one part is judged under: the engine's own rule for who reads it
+    (``checked_directions``), e.g. a request is always checked BACKWARD. None: not checked."""
+    backward, forward = checked_directions(mode, _PART_ROLES[part])
+    if not (backward or forward):
+        return None
+    base = "FULL" if backward and forward else "BACKWARD" if backward else "FORWARD"
+    return CompatibilityMode(base + ("_TRANSITIVE" if mode.transitive else ""))
+
+
+def _engine_field(item: dict[str, Any], kind: str) -> dict[str, Any]:
+    """A graph field as the engine's field-list entry."""
+    required = bool(item.get("required"))
+    field_type = item.get("type") or "any"
+    if kind == "avro":
+        # An Avro reader fills a missing field from its default: with one it is optional.
+        required = required and item.get("default") is None
+        field_type = "int" if field_type == "integer" else field_type  # Avro's int -> long
+    return {
+        "path": item["path"],
+        "type": field_type,
+        "required": required,
+        "enum": item.get("enum"),
+        "deprecated_since": None,
+    }
+
+
+def _content_model(row: dict[str, Any]) -> str:
+    declared = row.get("content_model")
+    if declared:
+        return str(declared)
+    return "partially_open" if row.get("kind") in _UNKNOWN_FIELDS_KEPT else "open"
+
+
+def _described(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The versions whose fields the blueprint lists (the others cannot be compared)."""
+    return [v for v in row["versions"] if v.get("fields")]
+
+
+def _part_body(version: dict[str, Any], part: str, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "version": version["id"],
+        "content_model": _content_model(row),
+        "fields": [
+            _engine_field(f, row.get("kind") or "")
+            for f in version["fields"]
+            if f.get("part") == part
+        ],
+    }
+
+
+def _extensible(version: dict[str, Any], part: str, path: str) -> bool:
+    return any(
+        f.get("part") == part and f.get("path") == path and f.get("extensible_enum")
+        for f in version["fields"]
+    )
+
+
+def _breaking(
+    row: dict[str, Any],
+    earlier: list[dict[str, Any]],
+    new: dict[str, Any],
+    mode: CompatibilityMode,
+) -> list[tuple[str, Difference]]:
+    """(part, difference) for each change of ``new`` that breaks ``mode`` against ``earlier``
+    (the latest of them, or all for a transitive mode), as judged by ``check_history``."""
+    by_id = {v["id"]: v for v in earlier}
+    found = []
+    for part in _PARTS:
+        part_mode = _part_mode(mode, part)
+        if part_mode is None:
+            continue
+        history = [_part_body(v, part, row) for v in earlier]
+        report = check_history(history, _part_body(new, part, row), mode=part_mode)
+        for difference in report.breaking:
+            old = by_id.get(difference.conflicts_with_version or "")
+            if (
+                difference.kind is ChangeKind.ENUM_VALUE_ADDED
+                and old is not None
+                and _extensible(old, part, difference.pointer)
+            ):
+                continue  # readers of the old version were told to accept unknown values
+            found.append((part, difference))
+    return found
+
+
+def _mode_of(value: Any, contract: str) -> CompatibilityMode:
+    try:
+        return CompatibilityMode(str(value).upper())
+    except ValueError:
+        raise ValueError(f"contract {contract}: unknown compatibility mode {value!r}") from None
+
+
+def _conflicts(found: list[tuple[str, Difference]]) -> list[str]:
+    return sorted({d.conflicts_with_version for _, d in found if d.conflicts_with_version})
+
+
+def _violation(
+    row: dict[str, Any],
+    new: dict[str, Any],
+    mode: CompatibilityMode,
+    found: list[tuple[str, Difference]],
+    headline: str,
+) -> dict[str, Any]:
+    """One finding per breaking version: ``related`` are the earlier versions it breaks, the
+    message lists every breaking difference with the engine's reason."""
+    related = _conflicts(found)
+    items = [
+        _PART_WORDS[part]
+        + (f" vs {d.conflicts_with_version}" if len(related) > 1 else "")
+        + f": {d.reason}"
+        for part, d in found
+    ]
+    if len(items) > 1:
+        items = [f"({n}) {item}" for n, item in enumerate(items, start=1)]
+    return {
+        "element": new["id"],
+        "related": related,
+        "message": f"{headline}: {' '.join(items)}",
+        "details": {
+            "contract": row["element"],
+            "mode": mode.value,
+            "version": new["version"],
+            "breaks": [
+                {
+                    "part": part,
+                    "kind": d.kind.value,
+                    "path": d.pointer,
+                    "against": d.conflicts_with_version,
+                    "reason": d.reason,
+                }
+                for part, d in found
+            ],
+        },
+    }
+
+
+def contract_compatibility(rows: Rows, params: dict[str, Any]) -> Rows:
+    """CON-03: each contract version whose changes break the declared mode against the
+    previous version (every earlier one for a *_TRANSITIVE mode); NONE is never checked."""
+    violations: Rows = []
+    for row in rows:
+        mode = _mode_of(row["mode"], row["element"])
+        if mode is CompatibilityMode.NONE:
+            continue
+        versions = _described(row)
+        for index in range(1, len(versions)):
+            new = versions[index]
+            found = _breaking(row, versions[:index], new, mode)
+            if found:
+                headline = (
+                    f"version {new['id']} of contract {row['element']} breaks its declared "
+                    f"{mode.value} compatibility with {', '.join(_conflicts(found))}"
+                )
+                violations.append(_violation(row, new, mode, found, headline))
+    return sorted(violations, key=lambda v: (v["element"], v["related"]))
+
+
+def contract_semver(rows: Rows, params: dict[str, Any]) -> Rows:
+    """CON-09: a semver version that breaks compatibility with an earlier version of the same
+    major version (judged by the declared mode, or ``undeclared_mode`` when it is absent or
+    NONE). Major version 0 is initial development, where anything may change (SemVer item 4)."""
+    fallback = _mode_of(params.get("undeclared_mode", "BACKWARD"), "(parameter)")
+    violations: Rows = []
+    for row in rows:
+        declared = row.get("mode")
+        mode = fallback if declared in (None, "NONE") else _mode_of(declared, row["element"])
+        if mode is CompatibilityMode.NONE:
+            continue
+        # Every release of a major line must stay compatible with all the earlier ones.
+        line = CompatibilityMode(mode.value.removesuffix("_TRANSITIVE") + "_TRANSITIVE")
+        majors = []
+        for version in _described(row):
+            match = _SEMVER.match(str(version["version"]))
+            if match:
+                majors.append((int(match.group(1)), version))
+        for index, (major, new) in enumerate(majors):
+            earlier = [v for m, v in majors[:index] if m == major]
+            if major == 0 or not earlier:
+                continue
+            found = _breaking(row, earlier, new, line)
+            if found:
+                headline = (
+                    f"version {new['id']} of contract {row['element']} breaks {mode.value} "
+                    f"compatibility with {', '.join(_conflicts(found))} without a major version "
+                    f"bump (still major version {major})"
+                )
+                violations.append(_violation(row, new, mode, found, headline))
+    return sorted(violations, key=lambda v: (v["element"], v["related"]))
+
+
+def contract_enum_growth(rows: Rows, params: dict[str, Any]) -> Rows:
+    """CON-08: an enum that gains values from one version to the next where readers on the
+    previous version see the new values (a response or error body whatever the mode; any part
+    the declared mode checks FORWARD), and the previous version did not declare it extensible.
+    The change itself is found and worded by ``diff_field_lists``."""
+    violations: Rows = []
+    for row in rows:
+        declared = row.get("mode")
+        mode = None if declared is None else _mode_of(declared, row["element"])
+        versions = _described(row)
+        for old, new in pairwise(versions):
+            for part in _PARTS:
+                role = _PART_ROLES[part]
+                forward = role is Role.RESPONSE or (
+                    mode is not None and checked_directions(mode, role)[1]
+                )
+                if not forward:
+                    continue
+                old_body, new_body = _part_body(old, part, row), _part_body(new, part, row)
+                report = diff_field_lists(
+                    old_body["fields"],
+                    new_body["fields"],
+                    mode=CompatibilityMode.FORWARD,
+                    content_model=old_body["content_model"],
+                )
+                for difference in report.breaking:
+                    if difference.kind is not ChangeKind.ENUM_VALUE_ADDED or _extensible(
+                        old, part, difference.pointer
+                    ):
+                        continue
+                    old_values = list(difference.old or [])
+                    added = [v for v in difference.new or [] if v not in old_values]
+                    violations.append(
+                        {
+                            "element": f"{new['id']}#{part}{difference.pointer}",
+                            "related": [f"{old['id']}#{part}{difference.pointer}"],
+                            "message": f"the enum of {part}{difference.pointer} in contract "
+                            f"{row['element']} gains {', '.join(map(str, added))} from "
+                            f"{old['version']} to {new['version']}, but readers of the "
+                            f"{_PART_WORDS[part]} on {old['version']} were not told to accept "
+                            f"unknown values (extensible_enum): {difference.reason}",
+                            "details": {
+                                "contract": row["element"],
+                                "mode": declared,
+                                "part": part,
+                                "path": difference.pointer,
+                                "added": added,
+                                "old_enum": old_values,
+                                "new_enum": list(difference.new or []),
+                            },
+                        }
+                    )
+    return sorted(violations, key=lambda v: (v["element"], v["related"]))
+
+
+CHECKS: dict[str, Check] = {
+    "open_findings_in_approved_blueprints": open_findings_in_approved_blueprints,
+    "contract_compatibility": contract_compatibility,
+    "contract_enum_growth": contract_enum_growth,
+    "contract_semver": contract_semver,
+}
+AFTER_FINDINGS = frozenset({"open_findings_in_approved_blueprints"})
 """Checks whose rules run last and judge the findings of the rules before them."""
