@@ -15,9 +15,8 @@ import random
 import statistics
 import time
 
-from landscape import loaded_landscape
-
 from integraph.impact.blast import blast_radius
+from landscape import loaded_landscape
 
 TARGET_P95_MS = 100.0
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from landscape import loaded_landscape
-
 from integraph.lint.config import LintConfig
 from integraph.lint.service import choose_rules, lint
+from landscape import loaded_landscape
 
 TOTAL_TARGET_S, RULE_TARGET_S = 10.0, 2.0
 

@@ -67,7 +67,9 @@ def _effects(result) -> dict[str, tuple[str, int, list[str]]]:  # type: ignore[n
     return {a.id: (str(a.effect), a.depth, [s.flow for s in a.path]) for a in result.affected}
 
 
-async def test_stock_outage_propagates_through_sync_calls_only(graph: Store, tmp_path: Path) -> None:
+async def test_stock_outage_propagates_through_sync_calls_only(
+    graph: Store, tmp_path: Path
+) -> None:
     await _load(graph, tmp_path)
     result = await blast_radius(graph, "stock")
     # orders calls stock (outage); web calls orders (outage); fx streams to web? no: web

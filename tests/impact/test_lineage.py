@@ -97,7 +97,8 @@ async def test_field_lineage_follows_its_contract_only(loaded: Store) -> None:
 
 async def test_reverse_lineage_into_a_system(loaded: Store) -> None:
     result = await classified_data_reaching(loaded, "payments")
-    assert sorted((h.sender, h.flow) for h in result.hops) == [("fraud", "verdict"), ("shop", "pay")]
+    hops = sorted((h.sender, h.flow) for h in result.hops)
+    assert hops == [("fraud", "verdict"), ("shop", "pay")]
 
 
 async def test_unknown_subject(loaded: Store) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 import pytest
@@ -70,7 +69,8 @@ async def test_failing_rules_are_reported_and_the_rest_run(
     from integraph.blueprint.load import load_blueprint
 
     await load_blueprint(graph, [tmp_path / "bp"])
-    rules = choose_rules(rule_dirs=[broken_rules], ids=["SEC-01", *[f"TEAM-0{i}" for i in range(1, 5)]])
+    team_rules = [f"TEAM-0{i}" for i in range(1, 5)]
+    rules = choose_rules(rule_dirs=[broken_rules], ids=["SEC-01", *team_rules])
     report = await lint(graph, rules, config=LintConfig(rule_timeout_s=2), today=TODAY)
     errors = {e.rule_id: e.message for e in report.rule_errors}
     assert set(errors) == {"TEAM-01", "TEAM-02", "TEAM-03"}
@@ -192,7 +192,7 @@ def test_custom_rule_metadata_is_validated(tmp_path: Path) -> None:
     bad.write_text("// id: nope\n// title: x\nMATCH (n) RETURN n.id AS element, 'm' AS message\n")
     with pytest.raises(RuleInvalid, match=r"bad\.cypher: invalid rule header: id: .*AREA-NN"):
         parse_rule(bad)
-    with pytest.raises(RuleInvalid, match="bad.cypher"):
+    with pytest.raises(RuleInvalid, match=r"bad\.cypher"):
         load_rules([bad.parent])
 
 

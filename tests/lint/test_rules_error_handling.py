@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from integraph.store.driver import Store
 from integraph.lint.config import LintConfig
+from integraph.store.driver import Store
 from tests.lint.harness import findings_of, lint_blueprint
 
 SYSTEMS = [
@@ -149,7 +149,7 @@ async def test_res03_dlq_with_owner_and_redrive(graph: Store, tmp_path: Path) ->
     assert found == []
 
 
-# --- RES-04 max deliveries -------------------------------------------------------------------------
+# --- RES-04 max deliveries -----------------------------------------------------------------------
 
 
 async def test_res04_max_deliveries_missing_or_low(graph: Store, tmp_path: Path) -> None:
@@ -178,7 +178,7 @@ async def test_res04_five_deliveries_or_more(graph: Store, tmp_path: Path) -> No
     assert found == []
 
 
-# --- RES-05 unbounded retry ------------------------------------------------------------------------
+# --- RES-05 unbounded retry ----------------------------------------------------------------------
 
 
 async def test_res05_retry_without_bound(graph: Store, tmp_path: Path) -> None:
@@ -202,7 +202,7 @@ async def test_res05_retry_bounded_by_attempts_or_time(graph: Store, tmp_path: P
     assert found == []
 
 
-# --- RES-06 backoff and jitter ---------------------------------------------------------------------
+# --- RES-06 backoff and jitter -------------------------------------------------------------------
 
 
 async def test_res06_retry_without_backoff_or_jitter(graph: Store, tmp_path: Path) -> None:
@@ -235,7 +235,7 @@ async def test_res06_exponential_with_jitter(graph: Store, tmp_path: Path) -> No
     assert found == []
 
 
-# --- RES-08 retries without idempotency key --------------------------------------------------------
+# --- RES-08 retries without idempotency key ------------------------------------------------------
 
 
 async def test_res08_retried_mutation_without_idempotency_key(
@@ -280,7 +280,7 @@ async def test_res08_idempotent_or_not_retried(graph: Store, tmp_path: Path) -> 
     assert found == []
 
 
-# --- RES-09 at-least-once consumer without idempotency ---------------------------------------------
+# --- RES-09 at-least-once consumer without idempotency -------------------------------------------
 
 
 async def test_res09_at_least_once_consumer_without_idempotency(
@@ -318,7 +318,7 @@ async def test_res09_idempotent_receiver_or_other_guarantee(graph: Store, tmp_pa
     assert found == []
 
 
-# --- RES-10 synchronous flow without timeout -------------------------------------------------------
+# --- RES-10 synchronous flow without timeout -----------------------------------------------------
 
 
 async def test_res10_sync_flow_without_timeouts(graph: Store, tmp_path: Path) -> None:
@@ -425,7 +425,7 @@ async def test_res07_one_retrying_layer_or_too_far_apart(graph: Store, tmp_path:
     assert found == []
 
 
-# --- RES-11 timeout budget inverted -----------------------------------------------------------------
+# --- RES-11 timeout budget inverted --------------------------------------------------------------
 
 
 async def test_res11_callee_time_reaches_caller_timeout(graph: Store, tmp_path: Path) -> None:
@@ -483,7 +483,7 @@ async def test_res11_budgets_that_shrink_or_loops(graph: Store, tmp_path: Path) 
     assert found == []
 
 
-# --- RES-13 cycle of synchronous calls ---------------------------------------------------------------
+# --- RES-13 cycle of synchronous calls -----------------------------------------------------------
 
 
 async def test_res13_cycles_reported_once_from_their_smallest_flow(
@@ -525,7 +525,7 @@ async def test_res13_no_cycle_without_a_way_back(graph: Store, tmp_path: Path) -
     assert found == []
 
 
-# --- RES-14 external call without circuit breaker --------------------------------------------------
+# --- RES-14 external call without circuit breaker ------------------------------------------------
 
 EXTERNALS = [
     *SYSTEMS,
@@ -567,7 +567,7 @@ async def test_res14_breaker_on_flow_or_gateway(graph: Store, tmp_path: Path) ->
     assert found == []
 
 
-# --- RES-15 circuit breaker that can never open ----------------------------------------------------
+# --- RES-15 circuit breaker that can never open --------------------------------------------------
 
 
 def _breaker(policy_id: str, *applies_to: str, **extra: object) -> dict[str, object]:
@@ -613,7 +613,7 @@ async def test_res15_breaker_that_can_open(graph: Store, tmp_path: Path) -> None
     assert found == []
 
 
-# --- RES-16 consistency requirement ----------------------------------------------------------------
+# --- RES-16 consistency requirement --------------------------------------------------------------
 
 
 async def test_res16_staleness_and_strong_async(graph: Store, tmp_path: Path) -> None:
@@ -647,7 +647,7 @@ async def test_res16_requirements_met(graph: Store, tmp_path: Path) -> None:
     assert found == []
 
 
-# --- RES-17 alert without route --------------------------------------------------------------------
+# --- RES-17 alert without route ------------------------------------------------------------------
 
 
 async def test_res17_alert_without_route(graph: Store, tmp_path: Path) -> None:

@@ -54,7 +54,9 @@ def contract_check(
         lines = [f"contract '{check.contract}' ({check.mode}), proposed {check.proposed}:"]
         for d in check.report.differences:
             verdict = "BREAKING" if d.breaking else "ok"
-            earlier = f" (conflicts with {d.conflicts_with_version})" if d.conflicts_with_version else ""
+            earlier = (
+                f" (conflicts with {d.conflicts_with_version})" if d.conflicts_with_version else ""
+            )
             lines.append(f"  {verdict:8} {d.kind} {d.pointer}{earlier}\n           {d.reason}")
         if check.consumers:
             lines.append("consumers that would break:")
@@ -82,27 +84,39 @@ def whatif(
         store = await open_store(load_settings())
         try:
             config = load_lint_config()
-            return await what_if(store, changes, choose_rules(config=config), config=config,
-                                 depth=depth)
+            return await what_if(
+                store, changes, choose_rules(config=config), config=config, depth=depth
+            )
         finally:
             await store.close()
 
     report = asyncio.run(run())
 
     def finding(f):  # type: ignore[no-untyped-def]
-        return {"rule": f.rule.id, "severity": str(f.severity), "element": f.element,
-                "message": f.message, "fingerprint": f.fingerprint}
+        return {
+            "rule": f.rule.id,
+            "severity": str(f.severity),
+            "element": f.element,
+            "message": f.message,
+            "fingerprint": f.fingerprint,
+        }
 
     if fmt == "json":
         from dataclasses import asdict
 
-        print(json.dumps({
-            "blueprint": report.blueprint,
-            "appeared": [finding(f) for f in report.appeared],
-            "disappeared": [finding(f) for f in report.disappeared],
-            "blast": [asdict(b) for b in report.blast],
-            "rule_errors": report.rule_errors,
-        }, indent=2, default=str))
+        print(
+            json.dumps(
+                {
+                    "blueprint": report.blueprint,
+                    "appeared": [finding(f) for f in report.appeared],
+                    "disappeared": [finding(f) for f in report.disappeared],
+                    "blast": [asdict(b) for b in report.blast],
+                    "rule_errors": report.rule_errors,
+                },
+                indent=2,
+                default=str,
+            )
+        )
         return
     lines = [f"what if, on blueprint '{report.blueprint}' (nothing is saved):"]
     lines.append(f"findings that would appear ({len(report.appeared)}):")

@@ -8,7 +8,6 @@ from dataclasses import asdict
 
 import typer
 
-from integraph.cli.output import console
 from integraph.config import load_settings
 from integraph.errors import ConfigurationError
 from integraph.impact.blast import BlastRadius, Direction, blast_radius
@@ -16,8 +15,11 @@ from integraph.store.connect import open_store
 
 
 def impact(
-    element_id: str = typer.Argument(..., help="Id of the system, component, flow, contract, "
-                                     "field, credential or policy that changes."),
+    element_id: str = typer.Argument(
+        ...,
+        help="Id of the system, component, flow, contract, "
+        "field, credential or policy that changes.",
+    ),
     direction: Direction = typer.Option(
         Direction.DOWNSTREAM, "--direction", help="downstream (consumers), upstream, or both."
     ),
@@ -58,7 +60,8 @@ def render_blast_text(result: BlastRadius) -> str:
         )
         for step in item.path:
             lines.append(
-                f"      {step.source} -> {step.target} via {step.flow} ({step.pattern}: {step.effect})"
+                f"      {step.source} -> {step.target} via {step.flow} "
+                f"({step.pattern}: {step.effect})"
             )
     summary = result.summary()
     for key in ("effect", "team", "tier"):

@@ -56,7 +56,8 @@ def render_lineage_text(result: Lineage) -> str:
         boundary = " crosses trust boundary;" if hop.crosses_boundary else ""
         lines.append(
             f"  [{hop.depth}] {hop.sender} -> {hop.receiver} via {hop.flow} "
-            f"({', '.join(hop.contract_versions)};{boundary} encryption {hop.encryption or 'none'}; "
+            f"({', '.join(hop.contract_versions)};{boundary} "
+            f"encryption {hop.encryption or 'none'}; "
             f"audit {'on' if hop.audit_logging else 'off'}): {mark}"
         )
         for item in hop.fields:

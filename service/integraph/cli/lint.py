@@ -81,7 +81,11 @@ def lint_command(
         store = await open_store(load_settings())
         try:
             return await lint(
-                store, rules, paths=paths or None, config=config, baseline=known,
+                store,
+                rules,
+                paths=paths or None,
+                config=config,
+                baseline=known,
                 fail_on=threshold,
             )
         finally:
@@ -92,7 +96,9 @@ def lint_command(
         count = write_baseline(baseline, [f for f in report.findings if f.status == OPEN])
         console.print(f"baseline {baseline}: {count} findings recorded")
         return
-    color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = (
+        output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
     text = render(report, fmt, source_root=source_root, color=color)
     if output is not None:
         output.write_text(text, encoding="utf-8")

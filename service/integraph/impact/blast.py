@@ -161,9 +161,7 @@ async def _seeds(
     return set(), seeds
 
 
-def _flow_sides(
-    row: dict[str, Any], way: Direction, effect: Effect
-) -> list[tuple[str, Step]]:
+def _flow_sides(row: dict[str, Any], way: Direction, effect: Effect) -> list[tuple[str, Step]]:
     """The systems a changed flow affects (downstream) or relies on (upstream)."""
     source, target, pattern = row["source"], row["target"], row["pattern"]
     sync = pattern == "request_response"
@@ -199,12 +197,14 @@ async def _walk(
     visited = set(start)
     frontier: list[str] = []
     for system, effect, path in seeds:
-        if _record(found, Affected(system, "System", effect, 1, way, path)):
-            if system not in visited:
-                visited.add(system)
-                frontier.append(system)
+        recorded = _record(found, Affected(system, "System", effect, 1, way, path))
+        if recorded and system not in visited:
+            visited.add(system)
+            frontier.append(system)
     frontier = sorted(set(frontier) | start)
-    query = "queries/impact/dependents" if way == Direction.DOWNSTREAM else "queries/impact/providers"
+    query = (
+        "queries/impact/dependents" if way == Direction.DOWNSTREAM else "queries/impact/providers"
+    )
     level = 1 if not seeds else 2
     while frontier and level <= depth:
         paths = {s: found[(s, way)].path if (s, way) in found else [] for s in frontier}
@@ -215,7 +215,9 @@ async def _walk(
                 continue  # the changed element itself is not "affected"
             effect = hop_effect(row["pattern"], row["dead_letter"])
             step = Step(row["flow"], row["from"], system, row["pattern"], effect)
-            _record(found, Affected(system, "System", effect, level, way, [*paths[row["from"]], step]))
+            _record(
+                found, Affected(system, "System", effect, level, way, [*paths[row["from"]], step])
+            )
             if system not in visited:
                 visited.add(system)
                 next_frontier.add(system)

@@ -96,7 +96,11 @@ async def check_contract(store: Store, contract_id: str, proposal: Path) -> Cont
     label, fields = _proposal(proposal)
     if fields is not None:
         history = [
-            {"version": v["version"], "fields": v["fields"], "content_model": contract["content_model"] or "open"}
+            {
+                "version": v["version"],
+                "fields": v["fields"],
+                "content_model": contract["content_model"] or "open",
+            }
             for v in versions
         ]
         fields["content_model"] = contract["content_model"] or "open"
@@ -129,7 +133,9 @@ async def check_contract(store: Store, contract_id: str, proposal: Path) -> Cont
                     continue
                 seen.add((flow["flow"], system))
                 # The API provider (callee) or the event sender produces; the other side consumes.
-                producer = flow["target"] if flow["pattern"] == "request_response" else flow["source"]
+                producer = (
+                    flow["target"] if flow["pattern"] == "request_response" else flow["source"]
+                )
                 role = "producer_version" if system == producer else "consumer_version"
                 uses = flow[role]
                 check.consumers.append(BrokenConsumer(flow["flow"], system, team, part, uses))

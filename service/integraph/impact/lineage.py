@@ -176,9 +176,7 @@ def _missing_duties(hop: Hop, duties: dict[str, Row]) -> list[str]:
             and "audit retention" not in missing
         ):
             missing.append("audit retention")
-    if hop.encryption in (None, "none") and any(
-        f.classification in duties for f in hop.fields
-    ):
+    if hop.encryption in (None, "none") and any(f.classification in duties for f in hop.fields):
         missing.append("transport encryption")
     return sorted(set(missing))
 

@@ -152,7 +152,9 @@ def apply_changeset(landscape: Landscape, changes: ChangeSet) -> Landscape:
                 f"{i.element_kind or 'element'} '{i.element_id}' field '{i.field}': {i.message}"
                 for i in exc.issues
             )
-            raise ChangeSetInvalid(f"the blueprint after the change set is invalid: {problems}")
+            raise ChangeSetInvalid(
+                f"the blueprint after the change set is invalid: {problems}"
+            ) from None
 
 
 async def what_if(
@@ -193,7 +195,9 @@ async def what_if(
         return {f.fingerprint: f for f in findings if f.status == OPEN}
 
     old, new = open_by_fingerprint(before.findings), open_by_fingerprint(after.findings)
-    report.appeared = [new[k] for k in sorted(new.keys() - old.keys(), key=lambda k: new[k].rule.id)]
+    report.appeared = [
+        new[k] for k in sorted(new.keys() - old.keys(), key=lambda k: new[k].rule.id)
+    ]
     report.disappeared = [
         old[k] for k in sorted(old.keys() - new.keys(), key=lambda k: old[k].rule.id)
     ]

@@ -22,7 +22,9 @@ def render_catalogue(rules: list[Rule]) -> str:
     """Markdown: a summary table, then each rule with rationale, remediation and references."""
     ordered = sorted(rules, key=lambda r: (_area_order(r), r.id))
     lines = [HEADER, "| id | severity | area | title |", "|---|---|---|---|"]
-    lines += [f"| [{r.id}](#{r.id.lower()}) | {r.severity} | {r.area} | {r.title} |" for r in ordered]
+    lines += [
+        f"| [{r.id}](#{r.id.lower()}) | {r.severity} | {r.area} | {r.title} |" for r in ordered
+    ]
     for area, group in groupby(ordered, key=lambda r: r.area):
         lines += ["", f"## {area}"]
         for rule in group:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import time
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 from typing import Any
 
 from neo4j.exceptions import DriverError, Neo4jError
@@ -78,7 +78,13 @@ class ScratchExecutor:
     """Runs rules inside a rolled-back transaction holding the blueprint files' rows."""
 
     def __init__(
-        self, store: Store, rows: GraphRows, blueprint: str, timeout_s: float, *, prune: bool = False
+        self,
+        store: Store,
+        rows: GraphRows,
+        blueprint: str,
+        timeout_s: float,
+        *,
+        prune: bool = False,
     ) -> None:
         self.store = store
         self.rows = rows
@@ -104,10 +110,9 @@ class ScratchExecutor:
     async def close(self) -> None:
         stack, self._stack, self._tx = self._stack, None, None
         if stack is not None:
-            try:
+            # A spoilt transaction is gone either way; nothing was committed.
+            with suppress(Neo4jError, DriverError):
                 await stack.aclose()
-            except (Neo4jError, DriverError):
-                pass  # a spoilt transaction is gone either way; nothing was committed
 
     async def run_rule(self, rule: Rule, params: dict[str, Any], timeout_s: float) -> list[Row]:
         tx = await self._ready()
@@ -196,8 +201,7 @@ def _finding(rule: Rule, severity: Severity, row: Row) -> Finding:
     element, message = row.get("element"), row.get("message")
     if not isinstance(element, str) or not isinstance(message, str):
         raise ValueError(
-            f"rule {rule.id} must return an `element` id and a `message` per row, got "
-            f"{sorted(row)}"
+            f"rule {rule.id} must return an `element` id and a `message` per row, got {sorted(row)}"
         )
     related = tuple(str(r) for r in (row.get("related") or []) if r is not None)
     details = row.get("details") or {}

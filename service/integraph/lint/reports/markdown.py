@@ -36,7 +36,9 @@ def render_markdown(report: LintReport, *, source_root: str = "") -> str:
         lines.append("")
     if report.waiver_problems:
         lines += ["## Waiver problems", ""]
-        lines += [f"- **{p.kind}** `{p.waiver}`: {_cell(p.message)}" for p in report.waiver_problems]
+        lines += [
+            f"- **{p.kind}** `{p.waiver}`: {_cell(p.message)}" for p in report.waiver_problems
+        ]
         lines.append("")
     if report.rule_errors:
         lines += ["## Rule errors", ""]
