@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import LiteralScalarString
 
+from integraph.blueprint.yaml_text import dump_yaml_text
 from integraph.model import LIST_SECTIONS, Landscape
 
 
@@ -35,34 +32,12 @@ def write_blueprint_files(landscape: Landscape, out_dir: Path) -> list[Path]:
 
 def dump_yaml(content: dict[str, Any]) -> str:
     """Block-style YAML text of `content`, keys in model order, multi-line text as `|`."""
-    yaml = YAML(typ="rt")
-    yaml.default_flow_style = False
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    stream = StringIO()
-    yaml.dump(_literal_blocks(content), stream)
-    return stream.getvalue()
+    return dump_yaml_text(content)
 
 
 def _plain(model: BaseModel) -> dict[str, Any]:
     # Defaults are left out: the files stay short and read back to the same values.
     return model.model_dump(mode="python", exclude_defaults=True)
-
-
-def _literal_blocks(value: Any) -> Any:
-    # Enums become their values; dates stay dates (written unquoted); text with line
-    # breaks becomes a `|` block.
-    if isinstance(value, dict):
-        return {key: _literal_blocks(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_literal_blocks(item) for item in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value)
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def _write(path: Path, content: dict[str, Any]) -> Path:
