@@ -10,6 +10,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 from integraph.model import SourceLocation
 
@@ -19,6 +21,8 @@ Position = tuple[int, int]
 """1-based (line, column)."""
 
 STR_TAG = "tag:yaml.org,2002:str"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MAP_TAG = "tag:yaml.org,2002:map"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -49,19 +53,62 @@ class YamlStructureError(MarkedYAMLError):
     """Valid YAML syntax that is still not a usable document (duplicate keys, odd keys)."""
 
 
+def _shared_tag(name: str) -> Tag:
+    """One Tag object per tag name, so ruamel computes its text once."""
+    tag = _TAGS.get(name)
+    if tag is None:
+        tag = _TAGS[name] = Tag(suffix=name)
+    return tag
+
+
+_TAGS: dict[str, Tag] = {}
+_STR, _SEQ, _MAP = (_shared_tag(STR_TAG), _shared_tag(SEQ_TAG), _shared_tag(MAP_TAG))
+
+
+class _DocumentResolver(VersionedResolver):
+    """ruamel's YAML resolver with its per-document choices made once per document.
+
+    The stock resolver looks up the document's YAML version and builds a new tag object for
+    every node; on large files that is most of the parsing time. Here the version's table of
+    implicit types is taken once (a file has one document, so one `%YAML` version) and tags
+    are shared objects. Path resolvers, which blueprints do not use, are not supported.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._table: dict[Any, list[tuple[Any, Any]]] | None = None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            if implicit[0]:
+                if self._table is None:
+                    self._table = self.versioned_resolver
+                for tag, pattern in self._table.get(value[:1], ()):
+                    if pattern.match(value):
+                        return _shared_tag(tag)
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+def _yaml(*, pure: bool) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)
+    yaml.Resolver = _DocumentResolver
+    return yaml
+
+
 def read_located(text: str) -> Any:
     """The single document in `text` as YamlMap / YamlList / scalars.
 
     Nodes are composed (not constructed), so ruamel's libyaml-based parser is used when
     installed (`ruamel.yaml[libyaml]`), and the pure-Python one otherwise.
     """
-    yaml = YAML(typ="safe")
+    yaml = _yaml(pure=False)
     try:
         node = yaml.compose(text)
     except MarkedYAMLError:
         # libyaml is YAML 1.1 and stricter than ruamel's own YAML 1.2 parser (it refuses
         # `[payments:write]`, for one): the pure-Python parser has the last word.
-        yaml = YAML(typ="safe", pure=True)
+        yaml = _yaml(pure=True)
         node = yaml.compose(text)
     if node is None:
         return None
@@ -81,7 +128,7 @@ class _Builder:
     def build(self, node: Node) -> Any:
         if isinstance(node, ScalarNode):
             # Most scalars are plain strings; only other tags need the constructor.
-            if node.tag == STR_TAG:
+            if node.ctag is _STR or node.tag == STR_TAG:
                 return node.value
             return self.constructor.construct_object(node, deep=True)
         if id(node) in self.active:

@@ -207,6 +207,13 @@ async def _guard(awaitable: Awaitable[T]) -> T:
     except Neo4jError as exc:
         if exc.code and "TransactionTimedOut" in exc.code:
             raise QueryFailed(f"a query ran past its timeout: {exc.message}") from None
+        if exc.code and "MemoryPoolOutOfMemoryError" in exc.code:
+            raise QueryFailed(
+                "the transaction needs more memory than Neo4j allows it (nothing was written): "
+                "give the embedded Neo4j a bigger heap (INTEGRAPH_EMBEDDED_HEAP, e.g. 4g; "
+                "transactions may use 70 % of it) or raise dbms.memory.transaction.total.max "
+                f"on your server ({exc.message})"
+            ) from None
         raise
 
 
