@@ -23,7 +23,7 @@ from integraph.store.embedded import EmbeddedNeo4j
 
 @asynccontextmanager
 async def loaded_landscape(
-    systems: int, seed: int, *, heap: str = "2g", page_cache: str = "1g"
+    systems: int, seed: int, *, heap: str = "6g", page_cache: str = "2g"
 ) -> AsyncIterator[Store]:
     """Generate ``systems`` systems, load them into a new embedded Neo4j, yield a store."""
     with tempfile.TemporaryDirectory(prefix="integraph-bench-") as home:

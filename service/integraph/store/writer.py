@@ -101,7 +101,8 @@ async def write_rows(
             if progress:
                 progress("elements", done, total)
 
-    for batch in _batches(ids):
+    # Only elements that were already there can have relationships to replace.
+    for batch in _batches([i for i in ids if i in existing]):
         await tx.run("queries/load/delete_outgoing", ids=batch)
     relationships = 0
     for rel_type, rel_rows in sorted(rows.rels.items()):
