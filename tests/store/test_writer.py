@@ -105,6 +105,43 @@ async def test_changed_element_is_updated_and_prune_deletes(graph: Store, tmp_pa
     assert rows == [{"n": 0}, {"n": 1}]
 
 
+async def test_reload_after_edits_equals_a_fresh_load(graph: Store, tmp_path: Path) -> None:
+    """Unchanged elements are skipped on a reload; the graph must still be the files' graph,
+    also when an element changes kind and unchanged elements point at it."""
+    copy = tmp_path / "bp"
+    shutil.copytree(MINIMAL, copy)
+    await load_blueprint(graph, [copy])
+    systems = copy / "systems.yaml"
+    systems.write_text(systems.read_text().replace("technology: Kong 3.6", "technology: Kong 3.9"))
+    # nightly-settlement turns from a flow into a component; its waiver is unchanged.
+    flows = copy / "flows.yaml"
+    text = flows.read_text()
+    start = text.index("  - id: nightly-settlement")
+    flows.write_text(text[:start] + text[text.index("\npolicies:", start) + 1 :])
+    systems.write_text(
+        systems.read_text().replace(
+            "components:\n",
+            "components:\n  - id: nightly-settlement\n    kind: file_transfer\n"
+            "    technology: SFTP\n",
+        )
+    )
+    report = await load_blueprint(graph, [copy])
+    # Elements below the edits moved (source_line): updated too; the rest is skipped.
+    assert report.updated >= 2 and report.unchanged > 0
+    incremental = await snapshot(graph)
+    waiver_target = await graph.read_transaction(
+        lambda tx: tx.run_text(
+            "MATCH (:Waiver {id: 'waiver-settlement-dlq'})-[r]->(c:Component "
+            "{id: 'nightly-settlement'}) RETURN type(r) AS type"
+        )
+    )
+    assert len(waiver_target) == 1
+
+    await graph.write("queries/db/clear")
+    await load_blueprint(graph, [copy])
+    assert incremental == await snapshot(graph)
+
+
 async def test_failure_mid_load_leaves_the_graph_as_it_was(graph: Store) -> None:
     await load_blueprint(graph, [MINIMAL])
     before = await snapshot(graph)

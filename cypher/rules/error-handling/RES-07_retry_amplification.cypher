@@ -10,11 +10,11 @@
 //   jitter") and Google's SRE book ("Addressing cascading failures") therefore retry at one
 //   layer only, and cap how many attempts one request may cause. The rule looks, from each
 //   retried request_response flow, at the synchronous calls below it (its target calls, their
-//   targets call...) on chains of at most max_depth flows (default 4, at most 6, counting the
-//   retried flow and the one below it), and reports: retries
-//   configured at more than one hop, or a worst case (the flow's attempts, times those of a
-//   retried flow below it) above max_attempts_product (default 10). A flow is retried when a
-//   retry policy applies to it or to a component it passes through and allows more than one
+//   targets call...) on chains of at most max_depth flows (default 3, so 2 or 3,
+//   counting the retried flow and the one below it), and reports: retries configured at more
+//   than one hop, or a worst case (the flow's attempts, times those of a retried flow below
+//   it) above max_attempts_product (default 10). A flow is retried when a retry policy
+//   applies to it or to a component it passes through and allows more than one
 //   attempt (no max_attempts counts as unbounded: RES-05). It is reported once, at the
 //   outermost retried flow; the retried flows below it are related.
 // remediation: >
@@ -27,7 +27,7 @@
 //   - https://docs.aws.amazon.com/wellarchitected/latest/framework/rel05-bp03.html
 // parameters:
 //   max_attempts_product: 10
-//   max_depth: 4
+//   max_depth: 3
 MATCH (f:Flow {pattern: 'request_response'})-[:TO]->(b:System)
 // The flow's attempts: the largest max_attempts of its retry policies (null: unbounded).
 CALL (f) {
@@ -47,12 +47,15 @@ CALL (f) {
 }
 WITH f, b, attempts
 WHERE retried AND coalesce(attempts, 2) > 1
-// Retried synchronous flows below: reached from f's target through at most max_depth - 2
-// calls in between (the bound 4 caps max_depth at 6), each with the fewest hops it takes.
+// Retried synchronous flows below: made by f's target, or by a system it calls when
+// max_depth is 3 (the bound 1 caps max_depth at 3: deeper chains are RES-12's concern, and
+// pairs of hops further apart multiply the work on large landscapes).
 OPTIONAL CALL (f, b) {
   MATCH (b)((:System)<-[:FROM]-(x:Flow)-[:TO]->(:System)
-            WHERE x.pattern = 'request_response'){0,4}(:System)<-[:FROM]-(g:Flow)
-  WHERE g.pattern = 'request_response' AND g <> f AND size(x) + 2 <= $max_depth
+            WHERE x.pattern = 'request_response'){0,1}(s:System)
+  WHERE size(x) + 2 <= $max_depth
+  MATCH (s)<-[:FROM]-(g:Flow {pattern: 'request_response'})
+  WHERE g <> f
     AND (EXISTS { MATCH (r:Policy {kind: 'retry'})-[:APPLIES_TO]->(g)
                   WHERE coalesce(r.max_attempts, 2) > 1 }
          OR EXISTS { MATCH (g)-[:VIA]->(:Component)<-[:APPLIES_TO]-(r:Policy {kind: 'retry'})

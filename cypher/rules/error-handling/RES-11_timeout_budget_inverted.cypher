@@ -26,69 +26,60 @@
 //   - https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
 //   - https://sre.google/sre-book/addressing-cascading-failures/
 //   - https://grpc.io/docs/guides/deadlines/
-MATCH (a:System)<-[:FROM]-(f:Flow {pattern: 'request_response'})-[:TO]->(b:System)
-      <-[:FROM]-(g:Flow {pattern: 'request_response'})-[:TO]->(c:System)
-WHERE a <> b AND b <> c AND c <> a
-// The caller flow's limit: its smallest request timeout, or its smallest total budget.
-CALL (f) {
-  OPTIONAL CALL (f) {
-    MATCH (p:Policy {kind: 'timeout'})-[:APPLIES_TO]->(f)
-    RETURN p
-    UNION
-    MATCH (f)-[:VIA]->(:Component)<-[:APPLIES_TO]-(p:Policy {kind: 'timeout'})
-    RETURN p
-  }
-  WITH collect(p) AS policies
-  WITH [x IN policies WHERE coalesce(x.request_timeout_ms, 0) > 0 | x.request_timeout_ms]
-         AS requests,
-       [x IN policies WHERE coalesce(x.total_budget_ms, 0) > 0 | x.total_budget_ms] AS budgets
-  RETURN CASE WHEN size(requests) > 0 THEN reduce(m = head(requests), v IN requests |
-                                                  CASE WHEN v < m THEN v ELSE m END)
-              WHEN size(budgets) > 0 THEN reduce(m = head(budgets), v IN budgets |
-                                                 CASE WHEN v < m THEN v ELSE m END)
-         END AS caller_timeout
-}
-WITH a, b, c, f, g, caller_timeout
-WHERE caller_timeout IS NOT NULL
-// The callee flow's time: its smallest total budget, or its smallest request timeout times
-// its largest number of attempts.
-CALL (g) {
-  OPTIONAL CALL (g) {
-    MATCH (p:Policy)-[:APPLIES_TO]->(g)
+MATCH (s:System)<-[:FROM]-(x:Flow {pattern: 'request_response'})-[:TO]->(t:System)
+WHERE s <> t
+// Each synchronous flow's figures, computed once: its limit as a caller flow (smallest
+// request timeout, else smallest total budget) and the time its source may spend on it as a
+// callee flow (smallest total budget, else smallest request timeout x largest attempts).
+CALL (x) {
+  OPTIONAL CALL (x) {
+    MATCH (p:Policy)-[:APPLIES_TO]->(x)
     WHERE p.kind IN ['timeout', 'retry']
     RETURN p
     UNION
-    MATCH (g)-[:VIA]->(:Component)<-[:APPLIES_TO]-(p:Policy)
+    MATCH (x)-[:VIA]->(:Component)<-[:APPLIES_TO]-(p:Policy)
     WHERE p.kind IN ['timeout', 'retry']
     RETURN p
   }
   WITH collect(p) AS policies
-  WITH [x IN policies WHERE x.kind = 'timeout' AND coalesce(x.request_timeout_ms, 0) > 0 |
-          x.request_timeout_ms] AS requests,
-       [x IN policies WHERE x.kind = 'timeout' AND coalesce(x.total_budget_ms, 0) > 0 |
-          x.total_budget_ms] AS budgets,
-       reduce(n = 1, x IN policies | CASE WHEN x.kind = 'retry' AND x.max_attempts > n
-                                          THEN x.max_attempts ELSE n END) AS attempts
-  WITH requests, budgets, attempts,
-       reduce(m = head(requests), v IN requests | CASE WHEN v < m THEN v ELSE m END) AS request
-  RETURN attempts, request AS callee_timeout,
-         CASE WHEN size(budgets) > 0 THEN reduce(m = head(budgets), v IN budgets |
-                                                 CASE WHEN v < m THEN v ELSE m END)
-              WHEN request IS NOT NULL THEN request * attempts
-         END AS callee_time,
-         size(budgets) > 0 AS budgeted
+  WITH [q IN policies WHERE q.kind = 'timeout' AND coalesce(q.request_timeout_ms, 0) > 0 |
+          q.request_timeout_ms] AS requests,
+       [q IN policies WHERE q.kind = 'timeout' AND coalesce(q.total_budget_ms, 0) > 0 |
+          q.total_budget_ms] AS budgets,
+       reduce(n = 1, q IN policies | CASE WHEN q.kind = 'retry' AND q.max_attempts > n
+                                          THEN q.max_attempts ELSE n END) AS attempts
+  WITH budgets, attempts,
+       reduce(m = head(requests), v IN requests | CASE WHEN v < m THEN v ELSE m END) AS request,
+       reduce(m = head(budgets), v IN budgets | CASE WHEN v < m THEN v ELSE m END) AS budget
+  RETURN attempts, request, budget IS NOT NULL AS budgeted,
+         coalesce(request, budget) AS limit,
+         coalesce(budget, request * attempts) AS spend
 }
-WITH a, b, c, f, g, caller_timeout, attempts, callee_timeout, callee_time, budgeted
-WHERE callee_time >= caller_timeout
-RETURN f.id AS element,
-       [g.id] AS related,
-       'timeout budget inverted: ' + a.id + ' gives up on ' + b.id + ' after ' +
-       toString(caller_timeout) + ' ms (flow ' + f.id + '), but ' + b.id +
-       ' may spend ' + toString(callee_time) + ' ms on ' + c.id + ' (flow ' + g.id + ', ' +
-       CASE WHEN budgeted THEN 'total budget'
-            ELSE toString(callee_timeout) + ' ms x ' + toString(attempts) + ' attempt(s)' END +
+// Grouped by the system in the middle: the flows calling it and the flows it calls.
+UNWIND [{middle: t, role: 'caller'}, {middle: s, role: 'callee'}] AS side
+WITH side.middle AS b, side.role AS role, x, s, t, attempts, request, budgeted, limit, spend
+ORDER BY x.id
+WITH b,
+     [r IN collect(CASE WHEN role = 'caller' AND limit IS NOT NULL
+                        THEN {flow: x.id, from: s.id, limit: limit} END) WHERE r IS NOT NULL]
+       AS callers,
+     [r IN collect(CASE WHEN role = 'callee' AND spend IS NOT NULL
+                        THEN {flow: x.id, to: t.id, spend: spend, request: request,
+                              attempts: attempts, budgeted: budgeted} END) WHERE r IS NOT NULL]
+       AS callees
+UNWIND callers AS f
+UNWIND callees AS g
+WITH b, f, g
+WHERE g.spend >= f.limit AND g.to <> f.from
+RETURN f.flow AS element,
+       [g.flow] AS related,
+       'timeout budget inverted: ' + f.from + ' gives up on ' + b.id + ' after ' +
+       toString(f.limit) + ' ms (flow ' + f.flow + '), but ' + b.id +
+       ' may spend ' + toString(g.spend) + ' ms on ' + g.to + ' (flow ' + g.flow + ', ' +
+       CASE WHEN g.budgeted THEN 'total budget'
+            ELSE toString(g.request) + ' ms x ' + toString(g.attempts) + ' attempt(s)' END +
        ')' AS message,
-       {caller: a.id, callee: b.id, downstream: c.id, caller_timeout_ms: caller_timeout,
-        callee_timeout_ms: callee_timeout, callee_attempts: attempts,
-        callee_time_ms: callee_time} AS details
+       {caller: f.from, callee: b.id, downstream: g.to, caller_timeout_ms: f.limit,
+        callee_timeout_ms: g.request, callee_attempts: g.attempts,
+        callee_time_ms: g.spend} AS details
 ORDER BY element, related

@@ -9,11 +9,12 @@
 //   holds threads on every member, timeouts cannot shrink along a loop (each caller is also a
 //   callee further down), and a retry in the loop multiplies around it. AWS Well-Architected
 //   (REL05-BP01, REL03) asks for dependencies that form a directed acyclic graph, and the
-//   SRE book names call cycles among the causes of cascading failure. A cycle is a sequence of
-//   request_response flows, each from the previous flow's target, that returns to the first
-//   flow's source without visiting a system twice, at most max_length flows long (default 6,
-//   the most the rule looks at). It is reported once, at its flow with the smallest id; the
-//   other flows follow in call order.
+//   SRE book names call cycles among the causes of cascading failure. A request_response
+//   flow from A to B is on a cycle when B, through at most max_length - 1 further
+//   request_response flows (max_length default 4, at most 4), calls A. Every flow on a cycle
+//   is reported, so each owner sees it; the message gives the length of the shortest cycle
+//   through the flow (a length, not one example path: shortest paths can tie, and findings
+//   must read the same on every run).
 // remediation: >
 //   Break the loop: let one direction become an event (the callee publishes, the other side
 //   keeps a local copy), move the shared data into the system that owns it, or let an
@@ -23,21 +24,18 @@
 //   - https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_service_architecture_monolith_soa_microservice.html
 //   - https://sre.google/sre-book/addressing-cascading-failures/
 // parameters:
-//   max_length: 6
+//   max_length: 4
 MATCH (a:System)<-[:FROM]-(f:Flow {pattern: 'request_response'})-[:TO]->(b:System)
 WHERE a <> b
-// Back to a in at most five more calls, every flow with a larger id than f (so each cycle is
-// found once, from its smallest flow id), no system twice.
-MATCH (b)((s:System)<-[:FROM]-(x:Flow)-[:TO]->(t:System)
-          WHERE x.pattern = 'request_response' AND x.id > f.id AND s <> t){1,5}(a)
-WHERE size(x) + 1 <= $max_length
-  AND none(v IN s[1..] WHERE v = a OR v = b)
-  AND all(i IN range(0, size(s) - 2) WHERE NOT s[i] IN s[i + 1..])
-WITH f, a, [y IN x | y.id] AS rest, [a.id, b.id] + [v IN t | v.id] AS loop
+// The shortest way back from b to a (a breadth-first search, not an enumeration of paths).
+MATCH SHORTEST 1 (b)((:System)<-[:FROM]-(x:Flow)-[:TO]->(:System)
+                     WHERE x.pattern = 'request_response'){1,3}(a)
+WITH f, a, b, size(x) + 1 AS length
+WHERE length <= $max_length
 RETURN f.id AS element,
-       rest AS related,
-       'synchronous calls form a cycle of ' + toString(size(rest) + 1) + ' flows: ' +
-       reduce(m = head(loop), v IN tail(loop) | m + ' -> ' + v) + ' (flows ' +
-       reduce(m = f.id, y IN rest | m + ', ' + y) + ')' AS message,
-       {flows: [f.id] + rest, systems: loop} AS details
-ORDER BY element, related
+       [] AS related,
+       'flow ' + f.id + ' (' + a.id + ' -> ' + b.id + ') is part of a cycle of synchronous ' +
+       'calls: ' + b.id + ' calls ' + a.id + ' back through ' + toString(length - 1) +
+       ' flow(s), a cycle of ' + toString(length) + ' calls' AS message,
+       {source: a.id, target: b.id, cycle_length: length} AS details
+ORDER BY element

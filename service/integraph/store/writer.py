@@ -88,9 +88,11 @@ async def write_rows(
 
     created = sum(1 for i in ids if i not in existing)
     updated = sum(1 for i, row in existing.items() if row["content_hash"] != hashes[i])
-    total = len(ids) + sum(len(r) for r in rows.rels.values())
+    unchanged = _unchanged(rows, existing, hashes, labels, set(changed_kind))
+    total = len(ids) - len(unchanged) + sum(len(r) for r in rows.rels.values())
     done = 0
-    for label, node_rows in sorted(rows.nodes.items()):
+    for label, all_rows in sorted(rows.nodes.items()):
+        node_rows = [row for row in all_rows if row["id"] not in unchanged]
         for batch in _batches(node_rows):
             payload = [
                 {"id": row["id"], "props": {**row, "content_hash": hashes[row["id"]]}}
@@ -101,11 +103,13 @@ async def write_rows(
             if progress:
                 progress("elements", done, total)
 
-    # Only elements that were already there can have relationships to replace.
-    for batch in _batches([i for i in ids if i in existing]):
+    # Only elements that were already there, and changed, have relationships to replace.
+    for batch in _batches([i for i in ids if i in existing and i not in unchanged]):
         await tx.run("queries/load/delete_outgoing", ids=batch)
     relationships = 0
-    for rel_type, rel_rows in sorted(rows.rels.items()):
+    for rel_type, all_rels in sorted(rows.rels.items()):
+        rel_rows = [row for row in all_rels if row["from"] not in unchanged]
+        relationships += len(all_rels) - len(rel_rows)
         for batch in _batches(rel_rows):
             payload = [
                 {
@@ -144,6 +148,34 @@ async def write_rows(
         deleted=deleted,
         relationships=relationships,
     )
+
+
+def _unchanged(
+    rows: GraphRows,
+    existing: dict[str, Any],
+    hashes: dict[str, str],
+    labels: dict[str, str],
+    changed_kind: set[str],
+) -> set[str]:
+    """Ids whose node and outgoing relationships are stored exactly as given: not rewritten.
+
+    The content hash covers an element's properties and outgoing relationships. An element
+    whose kind changed is deleted and written anew, which takes the relationships pointing at
+    it along: their sources are rewritten too.
+    """
+    same = {
+        i
+        for i, row in existing.items()
+        if row["content_hash"] == hashes[i] and row["label"] == labels[i]
+    }
+    if changed_kind:
+        same -= {
+            row["from"]
+            for rel_rows in rows.rels.values()
+            for row in rel_rows
+            if row["to"] in changed_kind
+        }
+    return same
 
 
 async def read_rows(tx: Tx, blueprint_id: str) -> GraphRows:
