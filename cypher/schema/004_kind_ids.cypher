@@ -1,0 +1,30 @@
+// A unique id per kind, besides the one on :Element: queries that match by kind and id
+// (MATCH (s:System {id: $id})) then use an index instead of scanning the label.
+CREATE CONSTRAINT blueprint_id IF NOT EXISTS
+FOR (n:Blueprint) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT review_id IF NOT EXISTS
+FOR (n:Review) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT team_id IF NOT EXISTS
+FOR (n:Team) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT system_id IF NOT EXISTS
+FOR (n:System) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT component_id IF NOT EXISTS
+FOR (n:Component) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT flow_id IF NOT EXISTS
+FOR (n:Flow) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT contract_id IF NOT EXISTS
+FOR (n:Contract) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT contract_version_id IF NOT EXISTS
+FOR (n:ContractVersion) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT field_id IF NOT EXISTS
+FOR (n:Field) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT policy_id IF NOT EXISTS
+FOR (n:Policy) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT credential_id IF NOT EXISTS
+FOR (n:Credential) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT classification_id IF NOT EXISTS
+FOR (n:Classification) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT decision_id IF NOT EXISTS
+FOR (n:Decision) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT waiver_id IF NOT EXISTS
+FOR (n:Waiver) REQUIRE n.id IS UNIQUE;
