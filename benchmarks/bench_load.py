@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.neo4j_target import free_port
 
 from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.graph import to_graph
-from integraph.blueprint.load import load_blueprint, load_landscape
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.config import Settings, load_settings
 from integraph.generate import generate_landscape
+from integraph.graph import to_graph
+from integraph.knowledge.load import load_blueprint, load_landscape
 from integraph.store.connect import open_store
 from integraph.store.embedded import EmbeddedNeo4j
 

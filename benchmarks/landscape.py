@@ -13,9 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.neo4j_target import free_port
 
-from integraph.blueprint.load import load_landscape
 from integraph.config import load_settings
 from integraph.generate import generate_landscape
+from integraph.knowledge.load import load_landscape
 from integraph.store.connect import open_store
 from integraph.store.driver import Store
 from integraph.store.embedded import EmbeddedNeo4j

@@ -10,10 +10,10 @@ import typer
 from typer.testing import CliRunner
 
 from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.load import load_landscape
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.cli.generate import generate
 from integraph.generate import generate_landscape
+from integraph.knowledge.load import load_landscape
 from integraph.model import (
     ASYNC_PATTERNS,
     DeadLetterPolicy,

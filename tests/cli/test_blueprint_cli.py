@@ -51,9 +51,7 @@ def test_load_and_export(cli_env: dict[str, str], tmp_path: Path, graph: object)
     assert proc.returncode == 1 and "no blueprint 'nope' in the graph" in proc.stderr
 
 
-def test_load_of_broken_files_changes_nothing(
-    cli_env: dict[str, str], graph: object
-) -> None:
+def test_load_of_broken_files_changes_nothing(cli_env: dict[str, str], graph: object) -> None:
     proc = run_cli("load", str(ERRORS / "dangling_reference"), env=cli_env)
     assert proc.returncode == 2
     assert "dangling" in proc.stderr or "no element has id" in proc.stderr

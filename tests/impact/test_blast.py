@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from integraph.blueprint.load import load_blueprint
 from integraph.impact.blast import Direction, Effect, blast_radius
+from integraph.knowledge.load import load_blueprint
 from integraph.store.driver import Store
 from tests.lint.harness import write_blueprint
 
@@ -49,8 +49,13 @@ LANDSCAPE = {
         flow("fx-rates", "fx", "web", "stream"),
     ],
     "policies": [
-        {"id": "dlq-orders", "kind": "dead_letter", "dlq": "orders-dlq",
-         "applies_to": ["orders-topic"], "max_deliveries": 5},
+        {
+            "id": "dlq-orders",
+            "kind": "dead_letter",
+            "dlq": "orders-dlq",
+            "applies_to": ["orders-topic"],
+            "max_deliveries": 5,
+        },
     ],
     "credentials": [
         {"id": "cred-web", "kind": "mtls", "secret_ref": "vault://kv/web", "held_by": ["web"]},
@@ -84,14 +89,15 @@ async def test_stock_outage_propagates_through_sync_calls_only(
     }
     summary = result.summary()
     assert summary["effect"] == {
-        "data_loss_risk": 1, "deferred": 1, "delayed": 1, "outage": 2,
+        "data_loss_risk": 1,
+        "deferred": 1,
+        "delayed": 1,
+        "outage": 2,
     }
     assert summary["team"] == {"(no owner)": 3, "team-core": 2}
 
 
-async def test_cycle_visits_each_system_once_and_depth_limits(
-    graph: Store, tmp_path: Path
-) -> None:
+async def test_cycle_visits_each_system_once_and_depth_limits(graph: Store, tmp_path: Path) -> None:
     await _load(graph, tmp_path)
     # ledger -> fx is sync: ledger depends on fx. fx streams to web; web depends on fx.
     result = await blast_radius(graph, "fx", depth=6)
@@ -114,9 +120,7 @@ async def test_upstream_lists_providers(graph: Store, tmp_path: Path) -> None:
     }  # ledger calls fx, so fx does not depend on ledger: not upstream of web
 
 
-async def test_broker_outage_affects_flows_through_its_topics(
-    graph: Store, tmp_path: Path
-) -> None:
+async def test_broker_outage_affects_flows_through_its_topics(graph: Store, tmp_path: Path) -> None:
     await _load(graph, tmp_path)
     result = await blast_radius(graph, "kafka", depth=2)
     effects = _effects(result)
@@ -149,5 +153,9 @@ async def test_unknown_element_is_a_clear_error(graph: Store) -> None:
 
 def test_effect_vocabulary_is_stable() -> None:
     assert [str(e) for e in Effect] == [
-        "outage", "contract_break", "data_loss_risk", "delayed", "deferred",
+        "outage",
+        "contract_break",
+        "data_loss_risk",
+        "delayed",
+        "deferred",
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from integraph.blueprint.load import load_blueprint
 from integraph.impact.contract_check import check_contract
+from integraph.knowledge.load import load_blueprint
 from integraph.store.driver import Store
 from tests.conftest import run_cli
 from tests.lint.harness import write_blueprint
@@ -16,14 +16,32 @@ LANDSCAPE = {
         {"id": "shop", "name": "Shop", "trust_zone": "internal", "owner": "team-shop"},
         {"id": "payments", "name": "Payments", "trust_zone": "internal", "owner": "team-pay"},
     ],
-    "contracts": [{
-        "id": "pay-api", "kind": "openapi", "compatibility": "BACKWARD", "content_model": "closed",
-        "versions": [{"version": "1.0.0",
-                      "request": [{"path": "/amount", "type": "number", "required": True}],
-                      "response": [{"path": "/status", "type": "string", "required": True}]}],
-    }],
-    "flows": [{"id": "pay", "source": "shop", "target": "payments", "pattern": "request_response",
-               "contract": "pay-api", "producer_version": "1.0.0", "consumer_version": "1.0.0"}],
+    "contracts": [
+        {
+            "id": "pay-api",
+            "kind": "openapi",
+            "compatibility": "BACKWARD",
+            "content_model": "closed",
+            "versions": [
+                {
+                    "version": "1.0.0",
+                    "request": [{"path": "/amount", "type": "number", "required": True}],
+                    "response": [{"path": "/status", "type": "string", "required": True}],
+                }
+            ],
+        }
+    ],
+    "flows": [
+        {
+            "id": "pay",
+            "source": "shop",
+            "target": "payments",
+            "pattern": "request_response",
+            "contract": "pay-api",
+            "producer_version": "1.0.0",
+            "consumer_version": "1.0.0",
+        }
+    ],
 }
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from integraph.blueprint.load import load_blueprint
 from integraph.errors import IntegraphError
 from integraph.impact.lineage import classified_data_reaching, lineage
+from integraph.knowledge.load import load_blueprint
 from integraph.store.driver import Store
 from tests.lint.harness import write_blueprint
 
@@ -19,11 +19,23 @@ def system(sid: str, zone: str = "internal", **extra: object) -> dict[str, objec
 
 def card_contract(cid: str, kind: str, part: str) -> dict[str, object]:
     return {
-        "id": cid, "kind": kind, "compatibility": "BACKWARD",
-        "versions": [{"version": "1.0.0", part: [
-            {"path": "/card/pan", "type": "string", "required": True, "classification": "pan"},
-            {"path": "/amount", "type": "number", "required": True},
-        ]}],
+        "id": cid,
+        "kind": kind,
+        "compatibility": "BACKWARD",
+        "versions": [
+            {
+                "version": "1.0.0",
+                part: [
+                    {
+                        "path": "/card/pan",
+                        "type": "string",
+                        "required": True,
+                        "classification": "pan",
+                    },
+                    {"path": "/amount", "type": "number", "required": True},
+                ],
+            }
+        ],
     }
 
 
@@ -31,12 +43,19 @@ def card_contract(cid: str, kind: str, part: str) -> dict[str, object]:
 # fraud --message(pan)--> payments (a cycle back)
 LANDSCAPE = {
     "systems": [
-        system("shop", "public"), system("payments", "regulated"), system("fraud", "regulated"),
+        system("shop", "public"),
+        system("payments", "regulated"),
+        system("fraud", "regulated"),
         system("scheme", "partner", external=True),
     ],
     "classifications": [
-        {"id": "pan", "category": "pci", "masking_required": True, "audit_required": True,
-         "min_audit_retention_days": 365},
+        {
+            "id": "pan",
+            "category": "pci",
+            "masking_required": True,
+            "audit_required": True,
+            "min_audit_retention_days": 365,
+        },
     ],
     "contracts": [
         card_contract("pay-api", "openapi", "request"),
@@ -44,21 +63,56 @@ LANDSCAPE = {
         card_contract("scheme-api", "openapi", "request"),
     ],
     "flows": [
-        {"id": "pay", "source": "shop", "target": "payments", "pattern": "request_response",
-         "contract": "pay-api", "producer_version": "1.0.0", "consumer_version": "1.0.0",
-         "transport_encryption": "tls", "audit_logging": True, "audit_retention_days": 400,
-         "masking": [{"field": "request/card/pan", "method": "tokenised"}]},
-        {"id": "screen", "source": "payments", "target": "fraud", "pattern": "event",
-         "contract": "card-events", "producer_version": "1.0.0", "consumer_version": "1.0.0",
-         "transport_encryption": "tls", "audit_logging": True, "audit_retention_days": 400,
-         "masking": [{"field": "message/card/pan", "method": "hashed"}]},
-        {"id": "verdict", "source": "fraud", "target": "payments", "pattern": "event",
-         "contract": "card-events", "producer_version": "1.0.0", "consumer_version": "1.0.0",
-         "transport_encryption": "tls", "audit_logging": True, "audit_retention_days": 400,
-         "masking": [{"field": "message/card/pan", "method": "hashed"}]},
-        {"id": "authorise", "source": "fraud", "target": "scheme", "pattern": "request_response",
-         "contract": "scheme-api", "producer_version": "1.0.0", "consumer_version": "1.0.0",
-         "transport_encryption": "none", "audit_logging": False},
+        {
+            "id": "pay",
+            "source": "shop",
+            "target": "payments",
+            "pattern": "request_response",
+            "contract": "pay-api",
+            "producer_version": "1.0.0",
+            "consumer_version": "1.0.0",
+            "transport_encryption": "tls",
+            "audit_logging": True,
+            "audit_retention_days": 400,
+            "masking": [{"field": "request/card/pan", "method": "tokenised"}],
+        },
+        {
+            "id": "screen",
+            "source": "payments",
+            "target": "fraud",
+            "pattern": "event",
+            "contract": "card-events",
+            "producer_version": "1.0.0",
+            "consumer_version": "1.0.0",
+            "transport_encryption": "tls",
+            "audit_logging": True,
+            "audit_retention_days": 400,
+            "masking": [{"field": "message/card/pan", "method": "hashed"}],
+        },
+        {
+            "id": "verdict",
+            "source": "fraud",
+            "target": "payments",
+            "pattern": "event",
+            "contract": "card-events",
+            "producer_version": "1.0.0",
+            "consumer_version": "1.0.0",
+            "transport_encryption": "tls",
+            "audit_logging": True,
+            "audit_retention_days": 400,
+            "masking": [{"field": "message/card/pan", "method": "hashed"}],
+        },
+        {
+            "id": "authorise",
+            "source": "fraud",
+            "target": "scheme",
+            "pattern": "request_response",
+            "contract": "scheme-api",
+            "producer_version": "1.0.0",
+            "consumer_version": "1.0.0",
+            "transport_encryption": "none",
+            "audit_logging": False,
+        },
     ],
 }
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from integraph.blueprint.load import load_blueprint
 from integraph.impact.whatif import ChangeSetInvalid, read_changeset, what_if
+from integraph.knowledge.load import load_blueprint
 from integraph.lint.config import LintConfig
 from integraph.lint.service import choose_rules
 from integraph.store.driver import Store
@@ -24,10 +24,14 @@ LANDSCAPE = {
         {"id": "dlq", "kind": "dead_letter_queue"},
     ],
     "flows": [
-        {"id": "order-placed", "source": "shop", "target": "billing", "pattern": "event",
-         "via": ["topic"]},
-        {"id": "get-invoice", "source": "shop", "target": "billing",
-         "pattern": "request_response"},
+        {
+            "id": "order-placed",
+            "source": "shop",
+            "target": "billing",
+            "pattern": "event",
+            "via": ["topic"],
+        },
+        {"id": "get-invoice", "source": "shop", "target": "billing", "pattern": "request_response"},
     ],
     "credentials": [
         {"id": "cred-shop", "kind": "mtls", "secret_ref": "vault://kv/shop", "held_by": ["shop"]},
@@ -43,7 +47,10 @@ def _write(path: Path, text: str) -> Path:
 async def test_changeset_previews_and_persists_nothing(graph: Store, tmp_path: Path) -> None:
     await load_blueprint(graph, [write_blueprint(tmp_path / "bp", LANDSCAPE)])
     before = await snapshot(graph)
-    changes = read_changeset(_write(tmp_path / "cs.yaml", """
+    changes = read_changeset(
+        _write(
+            tmp_path / "cs.yaml",
+            """
 changeset:
   blueprint: test-bp
 add:
@@ -53,7 +60,9 @@ modify:
   credentials:
     - {id: cred-shop, held_by: [shop, billing]}
 remove: [get-invoice]
-"""))
+""",
+        )
+    )
     rules = choose_rules(ids=["SEC-01", "RES-01"])
     report = await what_if(graph, changes, rules, config=LintConfig())
     assert [(f.rule.id, f.element) for f in report.appeared] == [("SEC-01", "cred-shop")]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from integraph.blueprint.load import load_blueprint
+from integraph.knowledge.load import load_blueprint
 from integraph.lint.config import LintConfig
 from integraph.lint.findings import LintReport
 from integraph.lint.service import choose_rules, lint

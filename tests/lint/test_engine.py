@@ -21,8 +21,12 @@ SHARED = {
         {"id": "crm", "name": "CRM", "trust_zone": "internal"},
     ],
     "credentials": [
-        {"id": "cred-shared", "kind": "api_key", "secret_ref": "vault://kv/shared",
-         "held_by": ["shop", "billing"]},
+        {
+            "id": "cred-shared",
+            "kind": "api_key",
+            "secret_ref": "vault://kv/shared",
+            "held_by": ["shop", "billing"],
+        },
         {"id": "cred-own", "kind": "api_key", "secret_ref": "vault://kv/own", "held_by": ["crm"]},
     ],
 }
@@ -66,7 +70,7 @@ async def test_failing_rules_are_reported_and_the_rest_run(
     graph: Store, tmp_path: Path, broken_rules: Path
 ) -> None:
     write_blueprint(tmp_path / "bp", SHARED)
-    from integraph.blueprint.load import load_blueprint
+    from integraph.knowledge.load import load_blueprint
 
     await load_blueprint(graph, [tmp_path / "bp"])
     team_rules = [f"TEAM-0{i}" for i in range(1, 5)]
@@ -122,13 +126,26 @@ async def test_waivers_apply_expire_and_go_stale(graph: Store, tmp_path: Path) -
     sections = {
         **SHARED,
         "waivers": [
-            {"id": "w-ok", "rule": "SEC-01", "element": "cred-shared",
-             "justification": "Legacy batch client, replaced in Q1.", "expires": "2027-03-31",
-             "approved_by": "security-board"},
-            {"id": "w-stale", "rule": "SEC-01", "element": "cred-own",
-             "justification": "No longer needed."},
-            {"id": "w-other-rule", "rule": "RES-01", "element": "shop",
-             "justification": "RES-01 does not run here, so this is not judged."},
+            {
+                "id": "w-ok",
+                "rule": "SEC-01",
+                "element": "cred-shared",
+                "justification": "Legacy batch client, replaced in Q1.",
+                "expires": "2027-03-31",
+                "approved_by": "security-board",
+            },
+            {
+                "id": "w-stale",
+                "rule": "SEC-01",
+                "element": "cred-own",
+                "justification": "No longer needed.",
+            },
+            {
+                "id": "w-other-rule",
+                "rule": "RES-01",
+                "element": "shop",
+                "justification": "RES-01 does not run here, so this is not judged.",
+            },
         ],
     }
     report = await lint_blueprint(graph, tmp_path / "bp", sections, ["SEC-01"])
@@ -155,7 +172,7 @@ async def test_baseline_reports_only_new_findings(graph: Store, tmp_path: Path) 
     grown = {**SHARED, "credentials": [*SHARED["credentials"]]}
     grown["credentials"][1] = {**grown["credentials"][1], "held_by": ["crm", "shop"]}
     await graph.write("queries/db/clear")
-    from integraph.blueprint.load import load_blueprint
+    from integraph.knowledge.load import load_blueprint
 
     await load_blueprint(graph, [write_blueprint(tmp_path / "bp2", grown)])
     again = await lint(
@@ -212,5 +229,3 @@ def test_every_builtin_rule_is_well_formed() -> None:
         assert "shortestPath" not in rule.query, f"{rule.id}: shortestPath ties are not stable"
         for pattern in ("*]", "*..]", "*0..]", "*1..]"):
             assert pattern not in rule.query.replace(" ", ""), f"{rule.id}: unbounded pattern"
-
-

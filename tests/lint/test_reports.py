@@ -22,14 +22,28 @@ SECTIONS = {
     **SHARED_CREDENTIAL,
     "components": [{"id": "bus", "kind": "broker"}, {"id": "bus-topic", "kind": "topic"}],
     "flows": [
-        {"id": "crm-updates", "source": "crm", "target": "shop", "pattern": "event",
-         "via": ["bus-topic"]},
-        {"id": "billing-events", "source": "billing", "target": "shop", "pattern": "event",
-         "via": ["bus-topic"]},
+        {
+            "id": "crm-updates",
+            "source": "crm",
+            "target": "shop",
+            "pattern": "event",
+            "via": ["bus-topic"],
+        },
+        {
+            "id": "billing-events",
+            "source": "billing",
+            "target": "shop",
+            "pattern": "event",
+            "via": ["bus-topic"],
+        },
     ],
     "waivers": [
-        {"id": "w-billing", "rule": "RES-01", "element": "billing-events",
-         "justification": "Replay from the source system is the recovery path."},
+        {
+            "id": "w-billing",
+            "rule": "RES-01",
+            "element": "billing-events",
+            "justification": "Replay from the source system is the recovery path.",
+        },
     ],
 }
 
@@ -88,20 +102,36 @@ def test_lint_cli_exit_codes_and_output(cli_env: dict[str, str], tmp_path: Path)
     assert proc.returncode == 0
     sarif = tmp_path / "out.sarif"
     proc = run_cli(
-        "lint", str(folder), "--select", "SEC-01", "-f", "sarif", "-o", str(sarif),
-        "--fail-on", "never", env=cli_env,
+        "lint",
+        str(folder),
+        "--select",
+        "SEC-01",
+        "-f",
+        "sarif",
+        "-o",
+        str(sarif),
+        "--fail-on",
+        "never",
+        env=cli_env,
     )
     assert proc.returncode == 0 and "sarif report written" in proc.stdout
     uri = json.loads(sarif.read_text())["runs"][0]["results"][0]["locations"][0]
     assert uri["physicalLocation"]["artifactLocation"]["uri"].endswith("bp/credentials.yaml")
     baseline = tmp_path / "baseline.json"
     proc = run_cli(
-        "lint", str(folder), "--select", "SEC-01", "--baseline", str(baseline),
-        "--update-baseline", env=cli_env,
+        "lint",
+        str(folder),
+        "--select",
+        "SEC-01",
+        "--baseline",
+        str(baseline),
+        "--update-baseline",
+        env=cli_env,
     )
     assert proc.returncode == 0 and "1 findings recorded" in proc.stdout
-    proc = run_cli("lint", str(folder), "--select", "SEC-01", "--baseline", str(baseline),
-                   env=cli_env)
+    proc = run_cli(
+        "lint", str(folder), "--select", "SEC-01", "--baseline", str(baseline), env=cli_env
+    )
     assert proc.returncode == 0 and "1 baselined" in proc.stdout
 
 

@@ -1,6 +1,6 @@
 """Contract rules: each with positive and negative fixtures against the real Neo4j.
 
-CON-03, CON-08 and CON-09 delegate the compatibility judgement to integraph.impact.compat
+CON-03, CON-08 and CON-09 delegate the compatibility judgement to integraph.compat
 (through the checks in integraph.lint.checks); their tests go through the whole path: files,
 graph, rule query, check.
 """
@@ -25,19 +25,32 @@ def _f(path: str, type_: str = "string", required: bool = False, **extra: Any) -
 
 
 def _v(version: str, part: str = "message", *fields: dict, **extra: Any) -> dict:
-    return {"version": version, part: list(fields), **extra} if fields else {
-        "version": version, **extra
-    }
+    return (
+        {"version": version, part: list(fields), **extra}
+        if fields
+        else {"version": version, **extra}
+    )
 
 
 def _contract(contract_id: str, *versions: dict, **extra: Any) -> dict:
-    return {"id": contract_id, "kind": "asyncapi", "versioning": "semver",
-            "compatibility": "BACKWARD", "content_model": "partially_open",
-            "versions": list(versions), **extra}
+    return {
+        "id": contract_id,
+        "kind": "asyncapi",
+        "versioning": "semver",
+        "compatibility": "BACKWARD",
+        "content_model": "partially_open",
+        "versions": list(versions),
+        **extra,
+    }
 
 
-def _flow(flow_id: str, source: str = "orders", target: str = "billing",
-          pattern: str = "event", **extra: Any) -> dict:
+def _flow(
+    flow_id: str,
+    source: str = "orders",
+    target: str = "billing",
+    pattern: str = "event",
+    **extra: Any,
+) -> dict:
     return {"id": flow_id, "source": source, "target": target, "pattern": pattern, **extra}
 
 
@@ -45,23 +58,39 @@ def _flow(flow_id: str, source: str = "orders", target: str = "billing",
 
 
 async def test_con01_flow_without_contract(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-01", {
-        "systems": SYSTEMS,
-        "contracts": [_contract("orders-events", _v("1"))],
-        "flows": [_flow("order-placed", contract="orders-events"),
-                  _flow("nightly-export", pattern="batch")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-01",
+        {
+            "systems": SYSTEMS,
+            "contracts": [_contract("orders-events", _v("1"))],
+            "flows": [
+                _flow("order-placed", contract="orders-events"),
+                _flow("nightly-export", pattern="batch"),
+            ],
+        },
+    )
     assert found == [("nightly-export", ())]
 
 
 async def test_con01_every_flow_names_a_contract(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-01", {
-        "systems": SYSTEMS,
-        "contracts": [_contract("orders-events", _v("1")),
-                      {"id": "export-file", "kind": "file"}],
-        "flows": [_flow("order-placed", contract="orders-events"),
-                  _flow("nightly-export", pattern="batch", contract="export-file")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-01",
+        {
+            "systems": SYSTEMS,
+            "contracts": [
+                _contract("orders-events", _v("1")),
+                {"id": "export-file", "kind": "file"},
+            ],
+            "flows": [
+                _flow("order-placed", contract="orders-events"),
+                _flow("nightly-export", pattern="batch", contract="export-file"),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -69,29 +98,49 @@ async def test_con01_every_flow_names_a_contract(graph: Store, tmp_path: Path) -
 
 
 async def test_con02_mode_or_versioning_missing(graph: Store, tmp_path: Path) -> None:
-    report = await lint_blueprint(graph, tmp_path, {
-        "contracts": [
-            {"id": "no-mode", "kind": "avro", "versioning": "schema_registry"},
-            {"id": "nothing", "kind": "openapi"},
-            {"id": "no-versioning", "kind": "avro", "compatibility": "FULL"},
-        ],
-    }, ["CON-02"])
+    report = await lint_blueprint(
+        graph,
+        tmp_path,
+        {
+            "contracts": [
+                {"id": "no-mode", "kind": "avro", "versioning": "schema_registry"},
+                {"id": "nothing", "kind": "openapi"},
+                {"id": "no-versioning", "kind": "avro", "compatibility": "FULL"},
+            ],
+        },
+        ["CON-02"],
+    )
     assert [(f.element, f.related) for f in report.findings] == [
-        ("no-mode", ()), ("no-versioning", ()), ("nothing", ()),
+        ("no-mode", ()),
+        ("no-versioning", ()),
+        ("nothing", ()),
     ]
     nothing = next(f for f in report.findings if f.element == "nothing")
     assert "no compatibility mode and no versioning strategy" in nothing.message
 
 
 async def test_con02_explicit_choices_even_none(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-02", {
-        "contracts": [
-            {"id": "events", "kind": "avro", "versioning": "schema_registry",
-             "compatibility": "BACKWARD"},
-            {"id": "scratch", "kind": "json_schema", "versioning": "none",
-             "compatibility": "NONE"},
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-02",
+        {
+            "contracts": [
+                {
+                    "id": "events",
+                    "kind": "avro",
+                    "versioning": "schema_registry",
+                    "compatibility": "BACKWARD",
+                },
+                {
+                    "id": "scratch",
+                    "kind": "json_schema",
+                    "versioning": "none",
+                    "compatibility": "NONE",
+                },
+            ],
+        },
+    )
     assert found == []
 
 
@@ -101,13 +150,20 @@ async def test_con02_explicit_choices_even_none(graph: Store, tmp_path: Path) ->
 async def test_con03_backward_breaks_when_a_required_field_is_added(
     graph: Store, tmp_path: Path
 ) -> None:
-    report = await lint_blueprint(graph, tmp_path, {
-        "contracts": [_contract(
-            "orders-events",
-            _v("1", "message", _f("/id", required=True)),
-            _v("2", "message", _f("/id", required=True), _f("/email", required=True)),
-        )],
-    }, ["CON-03"])
+    report = await lint_blueprint(
+        graph,
+        tmp_path,
+        {
+            "contracts": [
+                _contract(
+                    "orders-events",
+                    _v("1", "message", _f("/id", required=True)),
+                    _v("2", "message", _f("/id", required=True), _f("/email", required=True)),
+                )
+            ],
+        },
+        ["CON-03"],
+    )
     assert not report.rule_errors, report.rule_errors
     assert [(f.element, f.related) for f in report.findings] == [
         ("orders-events@2", ("orders-events@1",))
@@ -119,41 +175,62 @@ async def test_con03_backward_breaks_when_a_required_field_is_added(
 
 
 async def test_con03_backward_allows_an_optional_field(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-03", {
-        "contracts": [_contract(
-            "orders-events",
-            _v("1", "message", _f("/id", required=True)),
-            _v("2", "message", _f("/id", required=True), _f("/email")),
-            _v("3", "message", _f("/id", required=True)),  # dropping it again is fine too
-        )],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-03",
+        {
+            "contracts": [
+                _contract(
+                    "orders-events",
+                    _v("1", "message", _f("/id", required=True)),
+                    _v("2", "message", _f("/id", required=True), _f("/email")),
+                    _v("3", "message", _f("/id", required=True)),  # dropping it again is fine too
+                )
+            ],
+        },
+    )
     assert found == []
 
 
 async def test_con03_forward_breaks_when_a_required_field_is_removed(
     graph: Store, tmp_path: Path
 ) -> None:
-    found = await findings_of(graph, tmp_path, "CON-03", {
-        "contracts": [_contract(
-            "orders-events",
-            _v("1", "message", _f("/id", required=True), _f("/email", required=True)),
-            _v("2", "message", _f("/id", required=True)),
-            compatibility="FORWARD",
-        )],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-03",
+        {
+            "contracts": [
+                _contract(
+                    "orders-events",
+                    _v("1", "message", _f("/id", required=True), _f("/email", required=True)),
+                    _v("2", "message", _f("/id", required=True)),
+                    compatibility="FORWARD",
+                )
+            ],
+        },
+    )
     assert found == [("orders-events@2", ("orders-events@1",))]
 
 
 async def test_con03_forward_allows_a_required_field_added(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-03", {
-        "contracts": [_contract(
-            "orders-events",
-            # (an integer /note, so that the engine does not take /email for its new name)
-            _v("1", "message", _f("/id", required=True), _f("/note", "integer")),
-            _v("2", "message", _f("/id", required=True), _f("/email", required=True)),
-            compatibility="FORWARD",
-        )],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-03",
+        {
+            "contracts": [
+                _contract(
+                    "orders-events",
+                    # (an integer /note, so that the engine does not take /email for its new name)
+                    _v("1", "message", _f("/id", required=True), _f("/note", "integer")),
+                    _v("2", "message", _f("/id", required=True), _f("/email", required=True)),
+                    compatibility="FORWARD",
+                )
+            ],
+        },
+    )
     assert found == []
 
 
@@ -169,73 +246,119 @@ TRANSITIVE_VERSIONS = (
 async def test_con03_transitive_mode_checks_every_earlier_version(
     graph: Store, tmp_path: Path
 ) -> None:
-    found = await findings_of(graph, tmp_path, "CON-03", {
-        "contracts": [_contract("scores", *TRANSITIVE_VERSIONS,
-                                compatibility="BACKWARD_TRANSITIVE")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-03",
+        {
+            "contracts": [
+                _contract("scores", *TRANSITIVE_VERSIONS, compatibility="BACKWARD_TRANSITIVE")
+            ],
+        },
+    )
     assert found == [("scores@3", ("scores@1",))]
 
 
 async def test_con03_plain_mode_checks_the_previous_version_only(
     graph: Store, tmp_path: Path
 ) -> None:
-    found = await findings_of(graph, tmp_path, "CON-03", {
-        "contracts": [_contract("scores", *TRANSITIVE_VERSIONS, compatibility="BACKWARD")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-03",
+        {
+            "contracts": [_contract("scores", *TRANSITIVE_VERSIONS, compatibility="BACKWARD")],
+        },
+    )
     assert found == []
 
 
 async def test_con03_mode_none_is_never_flagged(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-03", {
-        "contracts": [
-            _contract("anything-goes",
-                      _v("1", "message", _f("/id", required=True), _f("/score", "integer")),
-                      _v("2", "message", _f("/email", required=True), _f("/score", "string")),
-                      compatibility="NONE"),
-            _contract("undeclared",
-                      _v("1", "message", _f("/id", required=True)),
-                      _v("2", "message", _f("/email", required=True)),
-                      compatibility=None),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-03",
+        {
+            "contracts": [
+                _contract(
+                    "anything-goes",
+                    _v("1", "message", _f("/id", required=True), _f("/score", "integer")),
+                    _v("2", "message", _f("/email", required=True), _f("/score", "string")),
+                    compatibility="NONE",
+                ),
+                _contract(
+                    "undeclared",
+                    _v("1", "message", _f("/id", required=True)),
+                    _v("2", "message", _f("/email", required=True)),
+                    compatibility=None,
+                ),
+            ],
+        },
+    )
     assert found == []
 
 
 async def test_con03_responses_are_read_by_clients(graph: Store, tmp_path: Path) -> None:
     # Under BACKWARD a removed required field is fine for events, but an HTTP response is
     # read by clients on the old contract, so it is judged FORWARD (as oasdiff does).
-    found = await findings_of(graph, tmp_path, "CON-03", {
-        "contracts": [
-            _contract("orders-api",
-                      _v("1", "response", _f("/id", required=True), _f("/total", "number",
-                                                                       required=True)),
-                      _v("2", "response", _f("/id", required=True)),
-                      kind="openapi"),
-            _contract("orders-events",
-                      _v("1", "message", _f("/id", required=True), _f("/total", "number",
-                                                                      required=True)),
-                      _v("2", "message", _f("/id", required=True))),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-03",
+        {
+            "contracts": [
+                _contract(
+                    "orders-api",
+                    _v(
+                        "1",
+                        "response",
+                        _f("/id", required=True),
+                        _f("/total", "number", required=True),
+                    ),
+                    _v("2", "response", _f("/id", required=True)),
+                    kind="openapi",
+                ),
+                _contract(
+                    "orders-events",
+                    _v(
+                        "1",
+                        "message",
+                        _f("/id", required=True),
+                        _f("/total", "number", required=True),
+                    ),
+                    _v("2", "message", _f("/id", required=True)),
+                ),
+            ],
+        },
+    )
     assert found == [("orders-api@2", ("orders-api@1",))]
 
 
-async def test_con03_extensible_enum_may_grow_under_forward(
-    graph: Store, tmp_path: Path
-) -> None:
+async def test_con03_extensible_enum_may_grow_under_forward(graph: Store, tmp_path: Path) -> None:
     def status(*values: str, extensible: bool) -> dict:
         return _f("/status", enum=list(values), extensible_enum=extensible)
 
-    found = await findings_of(graph, tmp_path, "CON-03", {
-        "contracts": [
-            _contract("open-enum", _v("1", "message", status("a", "b", extensible=True)),
-                      _v("2", "message", status("a", "b", "c", extensible=True)),
-                      compatibility="FORWARD"),
-            _contract("closed-enum", _v("1", "message", status("a", "b", extensible=False)),
-                      _v("2", "message", status("a", "b", "c", extensible=False)),
-                      compatibility="FORWARD"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-03",
+        {
+            "contracts": [
+                _contract(
+                    "open-enum",
+                    _v("1", "message", status("a", "b", extensible=True)),
+                    _v("2", "message", status("a", "b", "c", extensible=True)),
+                    compatibility="FORWARD",
+                ),
+                _contract(
+                    "closed-enum",
+                    _v("1", "message", status("a", "b", extensible=False)),
+                    _v("2", "message", status("a", "b", "c", extensible=False)),
+                    compatibility="FORWARD",
+                ),
+            ],
+        },
+    )
     assert found == [("closed-enum@2", ("closed-enum@1",))]
 
 
@@ -243,34 +366,46 @@ async def test_con03_extensible_enum_may_grow_under_forward(
 
 
 async def test_con04_mode_none_with_two_consumers(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-04", {
-        "systems": SYSTEMS,
-        "contracts": [_contract("orders-events", _v("1"), compatibility="NONE")],
-        "flows": [_flow("to-billing", target="billing", contract="orders-events"),
-                  _flow("to-crm", target="crm", contract="orders-events")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-04",
+        {
+            "systems": SYSTEMS,
+            "contracts": [_contract("orders-events", _v("1"), compatibility="NONE")],
+            "flows": [
+                _flow("to-billing", target="billing", contract="orders-events"),
+                _flow("to-crm", target="crm", contract="orders-events"),
+            ],
+        },
+    )
     assert found == [("orders-events", ())]
 
 
 async def test_con04_one_consumer_or_a_real_mode(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-04", {
-        "systems": SYSTEMS,
-        "contracts": [
-            _contract("orders-events", _v("1"), compatibility="NONE"),
-            _contract("billing-api", _v("1"), compatibility="NONE", kind="openapi"),
-            _contract("crm-events", _v("1"), compatibility="BACKWARD"),
-        ],
-        "flows": [
-            # one consumer (billing) of orders-events, through two flows
-            _flow("placed", target="billing", contract="orders-events"),
-            _flow("cancelled", target="billing", contract="orders-events"),
-            # calls to billing's API come from one caller (orders): one consumer
-            _flow("charge", "orders", "billing", "request_response", contract="billing-api"),
-            _flow("refund", "orders", "billing", "request_response", contract="billing-api"),
-            _flow("crm-1", "crm", "orders", contract="crm-events"),
-            _flow("crm-2", "crm", "billing", contract="crm-events"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-04",
+        {
+            "systems": SYSTEMS,
+            "contracts": [
+                _contract("orders-events", _v("1"), compatibility="NONE"),
+                _contract("billing-api", _v("1"), compatibility="NONE", kind="openapi"),
+                _contract("crm-events", _v("1"), compatibility="BACKWARD"),
+            ],
+            "flows": [
+                # one consumer (billing) of orders-events, through two flows
+                _flow("placed", target="billing", contract="orders-events"),
+                _flow("cancelled", target="billing", contract="orders-events"),
+                # calls to billing's API come from one caller (orders): one consumer
+                _flow("charge", "orders", "billing", "request_response", contract="billing-api"),
+                _flow("refund", "orders", "billing", "request_response", contract="billing-api"),
+                _flow("crm-1", "crm", "orders", contract="crm-events"),
+                _flow("crm-2", "crm", "billing", contract="crm-events"),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -278,22 +413,26 @@ async def test_con04_one_consumer_or_a_real_mode(graph: Store, tmp_path: Path) -
 
 
 def _pinned(flow_id: str, contract: str, producer: str, consumer: str) -> dict:
-    return _flow(flow_id, contract=contract, producer_version=producer,
-                 consumer_version=consumer)
+    return _flow(flow_id, contract=contract, producer_version=producer, consumer_version=consumer)
 
 
 async def test_con05_upgrade_order_violated(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-05", {
-        "systems": SYSTEMS,
-        "contracts": [
-            _contract("bw", _v("1"), _v("2"), compatibility="BACKWARD"),
-            _contract("fw", _v("1"), _v("2"), compatibility="FORWARD_TRANSITIVE"),
-        ],
-        "flows": [
-            _pinned("bw-producer-ahead", "bw", producer="2", consumer="1"),
-            _pinned("fw-consumer-ahead", "fw", producer="1", consumer="2"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-05",
+        {
+            "systems": SYSTEMS,
+            "contracts": [
+                _contract("bw", _v("1"), _v("2"), compatibility="BACKWARD"),
+                _contract("fw", _v("1"), _v("2"), compatibility="FORWARD_TRANSITIVE"),
+            ],
+            "flows": [
+                _pinned("bw-producer-ahead", "bw", producer="2", consumer="1"),
+                _pinned("fw-consumer-ahead", "fw", producer="1", consumer="2"),
+            ],
+        },
+    )
     assert found == [
         ("bw-producer-ahead", ("bw@1", "bw@2")),
         ("fw-consumer-ahead", ("fw@1", "fw@2")),
@@ -301,20 +440,25 @@ async def test_con05_upgrade_order_violated(graph: Store, tmp_path: Path) -> Non
 
 
 async def test_con05_upgrade_order_kept(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-05", {
-        "systems": SYSTEMS,
-        "contracts": [
-            _contract("bw", _v("1"), _v("2"), compatibility="BACKWARD"),
-            _contract("fw", _v("1"), _v("2"), compatibility="FORWARD"),
-            _contract("full", _v("1"), _v("2"), compatibility="FULL"),
-        ],
-        "flows": [
-            _pinned("bw-consumer-first", "bw", producer="1", consumer="2"),
-            _pinned("fw-producer-first", "fw", producer="2", consumer="1"),
-            _pinned("full-any-order", "full", producer="2", consumer="1"),
-            _pinned("bw-same", "bw", producer="2", consumer="2"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-05",
+        {
+            "systems": SYSTEMS,
+            "contracts": [
+                _contract("bw", _v("1"), _v("2"), compatibility="BACKWARD"),
+                _contract("fw", _v("1"), _v("2"), compatibility="FORWARD"),
+                _contract("full", _v("1"), _v("2"), compatibility="FULL"),
+            ],
+            "flows": [
+                _pinned("bw-consumer-first", "bw", producer="1", consumer="2"),
+                _pinned("fw-producer-first", "fw", producer="2", consumer="1"),
+                _pinned("full-any-order", "full", producer="2", consumer="1"),
+                _pinned("bw-same", "bw", producer="2", consumer="2"),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -322,47 +466,72 @@ async def test_con05_upgrade_order_kept(graph: Store, tmp_path: Path) -> None:
 
 
 async def test_con06_open_content_model_under_backward(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-06", {
-        "contracts": [
-            _contract("declared-open", _v("1"), kind="json_schema", content_model="open"),
-            _contract("default-open", _v("1"), kind="openapi", content_model=None,
-                      compatibility="FULL_TRANSITIVE"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-06",
+        {
+            "contracts": [
+                _contract("declared-open", _v("1"), kind="json_schema", content_model="open"),
+                _contract(
+                    "default-open",
+                    _v("1"),
+                    kind="openapi",
+                    content_model=None,
+                    compatibility="FULL_TRANSITIVE",
+                ),
+            ],
+        },
+    )
     assert found == [("declared-open", ()), ("default-open", ())]
 
 
 async def test_con06_partially_open_forward_or_not_json(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-06", {
-        "contracts": [
-            _contract("partially-open", _v("1"), kind="json_schema"),
-            _contract("forward-open", _v("1"), kind="json_schema", content_model="open",
-                      compatibility="FORWARD"),
-            _contract("avro-events", _v("1"), kind="avro", content_model=None),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-06",
+        {
+            "contracts": [
+                _contract("partially-open", _v("1"), kind="json_schema"),
+                _contract(
+                    "forward-open",
+                    _v("1"),
+                    kind="json_schema",
+                    content_model="open",
+                    compatibility="FORWARD",
+                ),
+                _contract("avro-events", _v("1"), kind="avro", content_model=None),
+            ],
+        },
+    )
     assert found == []
 
 
 # --- CON-07 -------------------------------------------------------------------------------
 
 
-async def test_con07_sunset_and_deprecated_versions_in_use(
-    graph: Store, tmp_path: Path
-) -> None:
-    report = await lint_blueprint(graph, tmp_path, {
-        "systems": SYSTEMS,
-        "contracts": [_contract(
-            "orders-events",
-            _v("1", status="retired", sunset="2020-06-30"),
-            _v("2", deprecated_on="2021-01-01", sunset="2999-01-01"),
-            _v("3"),
-        )],
-        "flows": [
-            _pinned("old-consumer", "orders-events", producer="3", consumer="1"),
-            _pinned("lagging", "orders-events", producer="2", consumer="2"),
-        ],
-    }, ["CON-07"])
+async def test_con07_sunset_and_deprecated_versions_in_use(graph: Store, tmp_path: Path) -> None:
+    report = await lint_blueprint(
+        graph,
+        tmp_path,
+        {
+            "systems": SYSTEMS,
+            "contracts": [
+                _contract(
+                    "orders-events",
+                    _v("1", status="retired", sunset="2020-06-30"),
+                    _v("2", deprecated_on="2021-01-01", sunset="2999-01-01"),
+                    _v("3"),
+                )
+            ],
+            "flows": [
+                _pinned("old-consumer", "orders-events", producer="3", consumer="1"),
+                _pinned("lagging", "orders-events", producer="2", consumer="2"),
+            ],
+        },
+        ["CON-07"],
+    )
     assert not report.rule_errors, report.rule_errors
     assert [(f.element, f.related) for f in report.findings] == [
         ("lagging", ("orders-events@2",)),
@@ -375,16 +544,23 @@ async def test_con07_sunset_and_deprecated_versions_in_use(
 
 
 async def test_con07_supported_versions_only(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-07", {
-        "systems": SYSTEMS,
-        "contracts": [_contract(
-            "orders-events",
-            _v("1", status="retired", sunset="2020-06-30"),  # retired, but nobody uses it
-            _v("2", deprecated_on="2999-01-01", sunset="2999-06-30"),  # not yet deprecated
-            _v("3"),
-        )],
-        "flows": [_pinned("current", "orders-events", producer="3", consumer="2")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-07",
+        {
+            "systems": SYSTEMS,
+            "contracts": [
+                _contract(
+                    "orders-events",
+                    _v("1", status="retired", sunset="2020-06-30"),  # retired, but nobody uses it
+                    _v("2", deprecated_on="2999-01-01", sunset="2999-06-30"),  # not yet deprecated
+                    _v("3"),
+                )
+            ],
+            "flows": [_pinned("current", "orders-events", producer="3", consumer="2")],
+        },
+    )
     assert found == []
 
 
@@ -398,17 +574,30 @@ def _status(*values: str, extensible: bool = False) -> dict:
 async def test_con08_enum_grows_in_a_response_or_under_forward(
     graph: Store, tmp_path: Path
 ) -> None:
-    found = await findings_of(graph, tmp_path, "CON-08", {
-        "contracts": [
-            # a response whatever the mode, even none
-            _contract("orders-api", _v("1", "response", _status("open", "paid")),
-                      _v("2", "response", _status("open", "paid", "refunded")),
-                      kind="openapi", compatibility=None),
-            # an event under FULL
-            _contract("orders-events", _v("1", "message", _status("open")),
-                      _v("2", "message", _status("open", "paid")), compatibility="FULL"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-08",
+        {
+            "contracts": [
+                # a response whatever the mode, even none
+                _contract(
+                    "orders-api",
+                    _v("1", "response", _status("open", "paid")),
+                    _v("2", "response", _status("open", "paid", "refunded")),
+                    kind="openapi",
+                    compatibility=None,
+                ),
+                # an event under FULL
+                _contract(
+                    "orders-events",
+                    _v("1", "message", _status("open")),
+                    _v("2", "message", _status("open", "paid")),
+                    compatibility="FULL",
+                ),
+            ],
+        },
+    )
     assert found == [
         ("orders-api@2#response/status", ("orders-api@1#response/status",)),
         ("orders-events@2#message/status", ("orders-events@1#message/status",)),
@@ -416,24 +605,42 @@ async def test_con08_enum_grows_in_a_response_or_under_forward(
 
 
 async def test_con08_extensible_or_read_by_the_new_side(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-08", {
-        "contracts": [
-            # declared extensible in the previous version
-            _contract("orders-api",
-                      _v("1", "response", _status("open", "paid", extensible=True)),
-                      _v("2", "response", _status("open", "paid", "refunded", extensible=True)),
-                      kind="openapi"),
-            # a request enum is read by the (new) server
-            _contract("payments-api", _v("1", "request", _status("card")),
-                      _v("2", "request", _status("card", "iban")), kind="openapi"),
-            # an event under BACKWARD: consumers upgrade first
-            _contract("orders-events", _v("1", "message", _status("open")),
-                      _v("2", "message", _status("open", "paid"))),
-            # values removed, not added
-            _contract("shrinking", _v("1", "response", _status("a", "b")),
-                      _v("2", "response", _status("a")), kind="openapi"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-08",
+        {
+            "contracts": [
+                # declared extensible in the previous version
+                _contract(
+                    "orders-api",
+                    _v("1", "response", _status("open", "paid", extensible=True)),
+                    _v("2", "response", _status("open", "paid", "refunded", extensible=True)),
+                    kind="openapi",
+                ),
+                # a request enum is read by the (new) server
+                _contract(
+                    "payments-api",
+                    _v("1", "request", _status("card")),
+                    _v("2", "request", _status("card", "iban")),
+                    kind="openapi",
+                ),
+                # an event under BACKWARD: consumers upgrade first
+                _contract(
+                    "orders-events",
+                    _v("1", "message", _status("open")),
+                    _v("2", "message", _status("open", "paid")),
+                ),
+                # values removed, not added
+                _contract(
+                    "shrinking",
+                    _v("1", "response", _status("a", "b")),
+                    _v("2", "response", _status("a")),
+                    kind="openapi",
+                ),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -441,24 +648,35 @@ async def test_con08_extensible_or_read_by_the_new_side(graph: Store, tmp_path: 
 
 
 async def test_con09_breaking_minor_release(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-09", {
-        "contracts": [
-            _contract("customers",
-                      _v("1.0.0", "message", _f("/id", required=True)),
-                      _v("1.1.0", "message", _f("/id", required=True),
-                         _f("/email", required=True))),
-            # mode NONE: judged under undeclared_mode (BACKWARD), semver still promises it
-            _contract("loose",
-                      _v("2.3.0", "message", _f("/id", required=True)),
-                      _v("2.4.0", "message", _f("/id", "integer", required=True)),
-                      compatibility="NONE"),
-            # every release of a major line against all the earlier ones
-            _contract("scores", *(
-                _v(f"1.{v['version']}.0", "message", *v["message"])
-                for v in TRANSITIVE_VERSIONS
-            )),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-09",
+        {
+            "contracts": [
+                _contract(
+                    "customers",
+                    _v("1.0.0", "message", _f("/id", required=True)),
+                    _v("1.1.0", "message", _f("/id", required=True), _f("/email", required=True)),
+                ),
+                # mode NONE: judged under undeclared_mode (BACKWARD), semver still promises it
+                _contract(
+                    "loose",
+                    _v("2.3.0", "message", _f("/id", required=True)),
+                    _v("2.4.0", "message", _f("/id", "integer", required=True)),
+                    compatibility="NONE",
+                ),
+                # every release of a major line against all the earlier ones
+                _contract(
+                    "scores",
+                    *(
+                        _v(f"1.{v['version']}.0", "message", *v["message"])
+                        for v in TRANSITIVE_VERSIONS
+                    ),
+                ),
+            ],
+        },
+    )
     assert found == [
         ("customers@1.1.0", ("customers@1.0.0",)),
         ("loose@2.4.0", ("loose@2.3.0",)),
@@ -467,23 +685,38 @@ async def test_con09_breaking_minor_release(graph: Store, tmp_path: Path) -> Non
 
 
 async def test_con09_major_bump_or_initial_development(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-09", {
-        "contracts": [
-            _contract("customers",
-                      _v("1.0.0", "message", _f("/id", required=True)),
-                      _v("2.0.0", "message", _f("/id", required=True),
-                         _f("/email", required=True)),
-                      _v("2.1.0", "message", _f("/id", required=True),
-                         _f("/email", required=True), _f("/phone"))),
-            _contract("draft",
-                      _v("0.1.0", "message", _f("/id", required=True)),
-                      _v("0.2.0", "message", _f("/email", required=True))),
-            _contract("not-semver",
-                      _v("1.0.0", "message", _f("/id", required=True)),
-                      _v("1.1.0", "message", _f("/email", required=True)),
-                      versioning="date"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-09",
+        {
+            "contracts": [
+                _contract(
+                    "customers",
+                    _v("1.0.0", "message", _f("/id", required=True)),
+                    _v("2.0.0", "message", _f("/id", required=True), _f("/email", required=True)),
+                    _v(
+                        "2.1.0",
+                        "message",
+                        _f("/id", required=True),
+                        _f("/email", required=True),
+                        _f("/phone"),
+                    ),
+                ),
+                _contract(
+                    "draft",
+                    _v("0.1.0", "message", _f("/id", required=True)),
+                    _v("0.2.0", "message", _f("/email", required=True)),
+                ),
+                _contract(
+                    "not-semver",
+                    _v("1.0.0", "message", _f("/id", required=True)),
+                    _v("1.1.0", "message", _f("/email", required=True)),
+                    versioning="date",
+                ),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -491,37 +724,61 @@ async def test_con09_major_bump_or_initial_development(graph: Store, tmp_path: P
 
 
 async def test_con10_no_error_format(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-10", {
-        "systems": SYSTEMS,
-        "contracts": [
-            # the latest version lost it
-            _contract("orders-api",
-                      _v("1", error_format={"media_type": "application/problem+json"}),
-                      _v("2"), kind="openapi"),
-            # a JSON Schema contract served over request_response
-            _contract("billing-rpc", _v("1"), kind="json_schema"),
-            _contract("bare-api", kind="openapi"),
-        ],
-        "flows": [_flow("charge", "orders", "billing", "request_response",
-                        contract="billing-rpc")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-10",
+        {
+            "systems": SYSTEMS,
+            "contracts": [
+                # the latest version lost it
+                _contract(
+                    "orders-api",
+                    _v("1", error_format={"media_type": "application/problem+json"}),
+                    _v("2"),
+                    kind="openapi",
+                ),
+                # a JSON Schema contract served over request_response
+                _contract("billing-rpc", _v("1"), kind="json_schema"),
+                _contract("bare-api", kind="openapi"),
+            ],
+            "flows": [
+                _flow("charge", "orders", "billing", "request_response", contract="billing-rpc")
+            ],
+        },
+    )
     assert found == [("bare-api", ()), ("billing-rpc", ()), ("orders-api", ())]
 
 
 async def test_con10_error_format_or_error_fields(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "CON-10", {
-        "systems": SYSTEMS,
-        "contracts": [
-            _contract("orders-api", _v("1"), _v("2", error_format={
-                "media_type": "application/problem+json", "standard": "rfc9457"}),
-                kind="openapi"),
-            _contract("billing-rpc", _v("1", "error", _f("/code", required=True)),
-                      kind="json_schema"),
-            _contract("orders-events", _v("1")),  # events have no error response
-        ],
-        "flows": [
-            _flow("charge", "orders", "billing", "request_response", contract="billing-rpc"),
-            _flow("placed", contract="orders-events"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "CON-10",
+        {
+            "systems": SYSTEMS,
+            "contracts": [
+                _contract(
+                    "orders-api",
+                    _v("1"),
+                    _v(
+                        "2",
+                        error_format={
+                            "media_type": "application/problem+json",
+                            "standard": "rfc9457",
+                        },
+                    ),
+                    kind="openapi",
+                ),
+                _contract(
+                    "billing-rpc", _v("1", "error", _f("/code", required=True)), kind="json_schema"
+                ),
+                _contract("orders-events", _v("1")),  # events have no error response
+            ],
+            "flows": [
+                _flow("charge", "orders", "billing", "request_response", contract="billing-rpc"),
+                _flow("placed", contract="orders-events"),
+            ],
+        },
+    )
     assert found == []

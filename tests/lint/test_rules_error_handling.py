@@ -19,32 +19,59 @@ COMPONENTS = [
 
 
 def _event(flow_id: str, **extra: object) -> dict[str, object]:
-    return {"id": flow_id, "source": "orders", "target": "billing", "pattern": "event",
-            "via": ["orders-topic"], **extra}
+    return {
+        "id": flow_id,
+        "source": "orders",
+        "target": "billing",
+        "pattern": "event",
+        "via": ["orders-topic"],
+        **extra,
+    }
 
 
 async def test_res01_event_without_dead_letter(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-01", {
-        "systems": SYSTEMS, "components": COMPONENTS, "flows": [_event("order-placed")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-01",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [_event("order-placed")],
+        },
+    )
     assert found == [("order-placed", ())]
 
 
 async def test_res01_dead_letter_on_flow_or_on_its_topic(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-01", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [
-            _event("order-placed"),
-            _event("order-cancelled"),
-            {"id": "get-order", "source": "billing", "target": "orders",
-             "pattern": "request_response"},
-        ],
-        "policies": [
-            {"id": "dl-topic", "kind": "dead_letter", "dlq": "orders-dlq",
-             "applies_to": ["orders-topic"], "max_deliveries": 5},
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-01",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [
+                _event("order-placed"),
+                _event("order-cancelled"),
+                {
+                    "id": "get-order",
+                    "source": "billing",
+                    "target": "orders",
+                    "pattern": "request_response",
+                },
+            ],
+            "policies": [
+                {
+                    "id": "dl-topic",
+                    "kind": "dead_letter",
+                    "dlq": "orders-dlq",
+                    "applies_to": ["orders-topic"],
+                    "max_deliveries": 5,
+                },
+            ],
+        },
+    )
     assert found == []
 
 
@@ -56,8 +83,13 @@ def _system(system_id: str, zone: str = "internal", **extra: object) -> dict[str
 
 
 def _call(flow_id: str, source: str, target: str, **extra: object) -> dict[str, object]:
-    return {"id": flow_id, "source": source, "target": target, "pattern": "request_response",
-            **extra}
+    return {
+        "id": flow_id,
+        "source": source,
+        "target": target,
+        "pattern": "request_response",
+        **extra,
+    }
 
 
 def _retry(policy_id: str, *applies_to: str, **extra: object) -> dict[str, object]:
@@ -69,45 +101,70 @@ def _timeout(policy_id: str, *applies_to: str, **extra: object) -> dict[str, obj
 
 
 def _alert(policy_id: str, *applies_to: str, **extra: object) -> dict[str, object]:
-    return {"id": policy_id, "kind": "alert", "applies_to": list(applies_to),
-            "metric": "dlq_depth", "threshold": 0, **extra}
+    return {
+        "id": policy_id,
+        "kind": "alert",
+        "applies_to": list(applies_to),
+        "metric": "dlq_depth",
+        "threshold": 0,
+        **extra,
+    }
 
 
 def _dead_letter(policy_id: str, *applies_to: str, **extra: object) -> dict[str, object]:
-    return {"id": policy_id, "kind": "dead_letter", "applies_to": list(applies_to),
-            "dlq": "orders-dlq", **extra}
+    return {
+        "id": policy_id,
+        "kind": "dead_letter",
+        "applies_to": list(applies_to),
+        "dlq": "orders-dlq",
+        **extra,
+    }
 
 
 # --- RES-02 dead-letter queue without a depth alert ---------------------------------------------
 
 
 async def test_res02_dlq_without_depth_alert(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-02", {
-        "systems": SYSTEMS,
-        "components": [*COMPONENTS, {"id": "spare-queue", "kind": "queue"}],
-        "flows": [_event("order-placed")],
-        "policies": [
-            _dead_letter("dl-orders", "order-placed", max_deliveries=5),
-            # A queue used as a DLQ by a policy is a DLQ too, whatever its kind.
-            {**_dead_letter("dl-spare", "order-placed"), "dlq": "spare-queue"},
-            # An alert that fires when the depth drops does not tell anyone it grows.
-            _alert("alert-spare", "spare-queue", operator="lt", route="pagerduty://ops"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-02",
+        {
+            "systems": SYSTEMS,
+            "components": [*COMPONENTS, {"id": "spare-queue", "kind": "queue"}],
+            "flows": [_event("order-placed")],
+            "policies": [
+                _dead_letter("dl-orders", "order-placed", max_deliveries=5),
+                # A queue used as a DLQ by a policy is a DLQ too, whatever its kind.
+                {**_dead_letter("dl-spare", "order-placed"), "dlq": "spare-queue"},
+                # An alert that fires when the depth drops does not tell anyone it grows.
+                _alert("alert-spare", "spare-queue", operator="lt", route="pagerduty://ops"),
+            ],
+        },
+    )
     assert found == [("orders-dlq", ()), ("spare-queue", ())]
 
 
 async def test_res02_dlq_with_depth_alert(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-02", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [_event("order-placed")],
-        "policies": [
-            _dead_letter("dl-orders", "order-placed", max_deliveries=5),
-            _alert("alert-dlq", "orders-dlq", metric="ApproximateNumberOfMessagesVisible",
-                   route="pagerduty://ops"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-02",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [_event("order-placed")],
+            "policies": [
+                _dead_letter("dl-orders", "order-placed", max_deliveries=5),
+                _alert(
+                    "alert-dlq",
+                    "orders-dlq",
+                    metric="ApproximateNumberOfMessagesVisible",
+                    route="pagerduty://ops",
+                ),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -115,36 +172,60 @@ async def test_res02_dlq_with_depth_alert(graph: Store, tmp_path: Path) -> None:
 
 
 async def test_res03_dlq_without_owner_or_redrive(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-03", {
-        "teams": [{"id": "team-orders", "name": "Orders team"}],
-        "systems": SYSTEMS,
-        "components": [*COMPONENTS,
-                       {"id": "billing-dlq", "kind": "dead_letter_queue", "owner": "team-orders"}],
-        "flows": [_event("order-placed")],
-        # orders-dlq has no owner; billing-dlq has an owner but no policy gives a redrive.
-        "policies": [_dead_letter("dl-orders", "order-placed",
-                                  redrive_procedure="https://runbooks.example.com/orders-dlq")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-03",
+        {
+            "teams": [{"id": "team-orders", "name": "Orders team"}],
+            "systems": SYSTEMS,
+            "components": [
+                *COMPONENTS,
+                {"id": "billing-dlq", "kind": "dead_letter_queue", "owner": "team-orders"},
+            ],
+            "flows": [_event("order-placed")],
+            # orders-dlq has no owner; billing-dlq has an owner but no policy gives a redrive.
+            "policies": [
+                _dead_letter(
+                    "dl-orders",
+                    "order-placed",
+                    redrive_procedure="https://runbooks.example.com/orders-dlq",
+                )
+            ],
+        },
+    )
     assert found == [("billing-dlq", ()), ("orders-dlq", ())]
 
 
 async def test_res03_dlq_with_owner_and_redrive(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-03", {
-        "teams": [{"id": "team-orders", "name": "Orders team"}],
-        "systems": SYSTEMS,
-        "components": [
-            {"id": "kafka", "kind": "broker"},
-            {"id": "orders-topic", "kind": "topic", "part_of": "kafka"},
-            {"id": "orders-dlq", "kind": "dead_letter_queue", "part_of": "kafka",
-             "owner": "team-orders"},
-        ],
-        "flows": [_event("order-placed"), _event("order-cancelled")],
-        "policies": [
-            _dead_letter("dl-cancelled", "order-cancelled"),
-            _dead_letter("dl-placed", "order-placed",
-                         redrive_procedure="https://runbooks.example.com/orders-dlq"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-03",
+        {
+            "teams": [{"id": "team-orders", "name": "Orders team"}],
+            "systems": SYSTEMS,
+            "components": [
+                {"id": "kafka", "kind": "broker"},
+                {"id": "orders-topic", "kind": "topic", "part_of": "kafka"},
+                {
+                    "id": "orders-dlq",
+                    "kind": "dead_letter_queue",
+                    "part_of": "kafka",
+                    "owner": "team-orders",
+                },
+            ],
+            "flows": [_event("order-placed"), _event("order-cancelled")],
+            "policies": [
+                _dead_letter("dl-cancelled", "order-cancelled"),
+                _dead_letter(
+                    "dl-placed",
+                    "order-placed",
+                    redrive_procedure="https://runbooks.example.com/orders-dlq",
+                ),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -152,28 +233,38 @@ async def test_res03_dlq_with_owner_and_redrive(graph: Store, tmp_path: Path) ->
 
 
 async def test_res04_max_deliveries_missing_or_low(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-04", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [_event("order-placed"), _event("order-cancelled")],
-        "policies": [
-            _dead_letter("dl-cancelled", "order-cancelled"),
-            _dead_letter("dl-placed", "order-placed", max_deliveries=3),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-04",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [_event("order-placed"), _event("order-cancelled")],
+            "policies": [
+                _dead_letter("dl-cancelled", "order-cancelled"),
+                _dead_letter("dl-placed", "order-placed", max_deliveries=3),
+            ],
+        },
+    )
     assert found == [("dl-cancelled", ()), ("dl-placed", ())]
 
 
 async def test_res04_five_deliveries_or_more(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-04", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [_event("order-placed"), _event("order-cancelled")],
-        "policies": [
-            _dead_letter("dl-cancelled", "order-cancelled", max_deliveries=5),
-            _dead_letter("dl-placed", "order-placed", max_deliveries=10),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-04",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [_event("order-placed"), _event("order-cancelled")],
+            "policies": [
+                _dead_letter("dl-cancelled", "order-cancelled", max_deliveries=5),
+                _dead_letter("dl-placed", "order-placed", max_deliveries=10),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -181,23 +272,38 @@ async def test_res04_five_deliveries_or_more(graph: Store, tmp_path: Path) -> No
 
 
 async def test_res05_retry_without_bound(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-05", {
-        "systems": SYSTEMS,
-        "flows": [_call("get-order", "billing", "orders")],
-        "policies": [_retry("retry-forever", "get-order", backoff="exponential", jitter="full")],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-05",
+        {
+            "systems": SYSTEMS,
+            "flows": [_call("get-order", "billing", "orders")],
+            "policies": [
+                _retry("retry-forever", "get-order", backoff="exponential", jitter="full")
+            ],
+        },
+    )
     assert found == [("retry-forever", ())]
 
 
 async def test_res05_retry_bounded_by_attempts_or_time(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-05", {
-        "systems": SYSTEMS,
-        "flows": [_call("get-order", "billing", "orders"), _call("get-bill", "orders", "billing")],
-        "policies": [
-            _retry("retry-attempts", "get-order", max_attempts=3),
-            _retry("retry-elapsed", "get-bill", max_elapsed_ms=10000),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-05",
+        {
+            "systems": SYSTEMS,
+            "flows": [
+                _call("get-order", "billing", "orders"),
+                _call("get-bill", "orders", "billing"),
+            ],
+            "policies": [
+                _retry("retry-attempts", "get-order", max_attempts=3),
+                _retry("retry-elapsed", "get-bill", max_elapsed_ms=10000),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -205,77 +311,127 @@ async def test_res05_retry_bounded_by_attempts_or_time(graph: Store, tmp_path: P
 
 
 async def test_res06_retry_without_backoff_or_jitter(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-06", {
-        "systems": SYSTEMS,
-        "flows": [_call("get-order", "billing", "orders")],
-        "policies": [
-            _retry("fixed-jittered", "get-order", max_attempts=3, backoff="fixed", jitter="full"),
-            _retry("expo-no-jitter", "get-order", max_attempts=3, backoff="exponential",
-                   jitter="none"),
-            _retry("expo-times-one", "get-order", max_attempts=3, backoff="exponential",
-                   multiplier=1, jitter="full"),
-            _retry("unset", "get-order", max_attempts=3),
-        ],
-    })
-    assert found == [("expo-no-jitter", ()), ("expo-times-one", ()), ("fixed-jittered", ()),
-                     ("unset", ())]
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-06",
+        {
+            "systems": SYSTEMS,
+            "flows": [_call("get-order", "billing", "orders")],
+            "policies": [
+                _retry(
+                    "fixed-jittered", "get-order", max_attempts=3, backoff="fixed", jitter="full"
+                ),
+                _retry(
+                    "expo-no-jitter",
+                    "get-order",
+                    max_attempts=3,
+                    backoff="exponential",
+                    jitter="none",
+                ),
+                _retry(
+                    "expo-times-one",
+                    "get-order",
+                    max_attempts=3,
+                    backoff="exponential",
+                    multiplier=1,
+                    jitter="full",
+                ),
+                _retry("unset", "get-order", max_attempts=3),
+            ],
+        },
+    )
+    assert found == [
+        ("expo-no-jitter", ()),
+        ("expo-times-one", ()),
+        ("fixed-jittered", ()),
+        ("unset", ()),
+    ]
 
 
 async def test_res06_exponential_with_jitter(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-06", {
-        "systems": SYSTEMS,
-        "flows": [_call("get-order", "billing", "orders")],
-        "policies": [
-            _retry("expo-full", "get-order", max_attempts=3, backoff="exponential", jitter="full"),
-            _retry("decorrelated", "get-order", max_attempts=3, jitter="decorrelated"),
-            _retry("no-retry", "get-order", max_attempts=1),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-06",
+        {
+            "systems": SYSTEMS,
+            "flows": [_call("get-order", "billing", "orders")],
+            "policies": [
+                _retry(
+                    "expo-full", "get-order", max_attempts=3, backoff="exponential", jitter="full"
+                ),
+                _retry("decorrelated", "get-order", max_attempts=3, jitter="decorrelated"),
+                _retry("no-retry", "get-order", max_attempts=1),
+            ],
+        },
+    )
     assert found == []
 
 
 # --- RES-08 retries without idempotency key ------------------------------------------------------
 
 
-async def test_res08_retried_mutation_without_idempotency_key(
-    graph: Store, tmp_path: Path
-) -> None:
-    found = await findings_of(graph, tmp_path, "RES-08", {
-        "systems": SYSTEMS,
-        "components": [*COMPONENTS, {"id": "gateway", "kind": "api_gateway"},
-                       {"id": "orders-commands", "kind": "queue", "part_of": "kafka"}],
-        "flows": [
-            _call("create-order", "billing", "orders", mutating=True),
-            _call("refund", "orders", "billing", mutating=True, via=["gateway"]),
-            {"id": "ship-order", "source": "orders", "target": "billing", "pattern": "command",
-             "via": ["orders-commands"]},
-        ],
-        "policies": [
-            _retry("retry-create", "create-order", max_attempts=3),
-            _retry("retry-gateway", "gateway", max_attempts=2),  # retries every flow via it
-            _retry("retry-ship", "ship-order", max_elapsed_ms=60000),
-            # An idempotency policy without a key does not let the server spot repeats.
-            {"id": "idem-create", "kind": "idempotency", "applies_to": ["create-order"]},
-        ],
-    })
+async def test_res08_retried_mutation_without_idempotency_key(graph: Store, tmp_path: Path) -> None:
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-08",
+        {
+            "systems": SYSTEMS,
+            "components": [
+                *COMPONENTS,
+                {"id": "gateway", "kind": "api_gateway"},
+                {"id": "orders-commands", "kind": "queue", "part_of": "kafka"},
+            ],
+            "flows": [
+                _call("create-order", "billing", "orders", mutating=True),
+                _call("refund", "orders", "billing", mutating=True, via=["gateway"]),
+                {
+                    "id": "ship-order",
+                    "source": "orders",
+                    "target": "billing",
+                    "pattern": "command",
+                    "via": ["orders-commands"],
+                },
+            ],
+            "policies": [
+                _retry("retry-create", "create-order", max_attempts=3),
+                _retry("retry-gateway", "gateway", max_attempts=2),  # retries every flow via it
+                _retry("retry-ship", "ship-order", max_elapsed_ms=60000),
+                # An idempotency policy without a key does not let the server spot repeats.
+                {"id": "idem-create", "kind": "idempotency", "applies_to": ["create-order"]},
+            ],
+        },
+    )
     assert found == [("create-order", ()), ("refund", ()), ("ship-order", ())]
 
 
 async def test_res08_idempotent_or_not_retried(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-08", {
-        "systems": SYSTEMS,
-        "flows": [
-            _call("create-order", "billing", "orders", mutating=True),
-            _call("get-order", "billing", "orders"),  # reads are safe to retry
-            _call("cancel-order", "billing", "orders", mutating=True),
-        ],
-        "policies": [
-            _retry("retry-create", "create-order", "get-order", max_attempts=3),
-            _retry("no-retry", "cancel-order", max_attempts=1),
-            {"id": "idem-create", "kind": "idempotency", "applies_to": ["create-order"],
-             "key": "Idempotency-Key", "key_source": "header"},
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-08",
+        {
+            "systems": SYSTEMS,
+            "flows": [
+                _call("create-order", "billing", "orders", mutating=True),
+                _call("get-order", "billing", "orders"),  # reads are safe to retry
+                _call("cancel-order", "billing", "orders", mutating=True),
+            ],
+            "policies": [
+                _retry("retry-create", "create-order", "get-order", max_attempts=3),
+                _retry("no-retry", "cancel-order", max_attempts=1),
+                {
+                    "id": "idem-create",
+                    "kind": "idempotency",
+                    "applies_to": ["create-order"],
+                    "key": "Idempotency-Key",
+                    "key_source": "header",
+                },
+            ],
+        },
+    )
     assert found == []
 
 
@@ -285,35 +441,54 @@ async def test_res08_idempotent_or_not_retried(graph: Store, tmp_path: Path) -> 
 async def test_res09_at_least_once_consumer_without_idempotency(
     graph: Store, tmp_path: Path
 ) -> None:
-    found = await findings_of(graph, tmp_path, "RES-09", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [
-            _event("order-placed", delivery="at_least_once"),
-            _event("order-cancelled"),  # no delivery declared: at-least-once is assumed
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-09",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [
+                _event("order-placed", delivery="at_least_once"),
+                _event("order-cancelled"),  # no delivery declared: at-least-once is assumed
+            ],
+        },
+    )
     assert found == [("order-cancelled", ()), ("order-placed", ())]
 
 
 async def test_res09_idempotent_receiver_or_other_guarantee(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-09", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [
-            _event("order-placed", delivery="at_least_once"),
-            _event("order-cancelled", delivery="at_least_once"),
-            _event("order-viewed", delivery="at_most_once"),
-            _call("get-order", "billing", "orders"),
-        ],
-        "policies": [
-            {"id": "idem-placed", "kind": "idempotency", "applies_to": ["order-placed"],
-             "key": "/orderId", "key_source": "field"},
-            # Deduplication by message id on the topic covers every flow through it.
-            {"id": "idem-topic", "kind": "idempotency", "applies_to": ["orders-topic"],
-             "key_source": "message_id"},
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-09",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [
+                _event("order-placed", delivery="at_least_once"),
+                _event("order-cancelled", delivery="at_least_once"),
+                _event("order-viewed", delivery="at_most_once"),
+                _call("get-order", "billing", "orders"),
+            ],
+            "policies": [
+                {
+                    "id": "idem-placed",
+                    "kind": "idempotency",
+                    "applies_to": ["order-placed"],
+                    "key": "/orderId",
+                    "key_source": "field",
+                },
+                # Deduplication by message id on the topic covers every flow through it.
+                {
+                    "id": "idem-topic",
+                    "kind": "idempotency",
+                    "applies_to": ["orders-topic"],
+                    "key_source": "message_id",
+                },
+            ],
+        },
+    )
     assert found == []
 
 
@@ -321,35 +496,45 @@ async def test_res09_idempotent_receiver_or_other_guarantee(graph: Store, tmp_pa
 
 
 async def test_res10_sync_flow_without_timeouts(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-10", {
-        "systems": SYSTEMS,
-        "flows": [
-            _call("get-order", "billing", "orders"),
-            _call("get-bill", "orders", "billing"),
-            _call("get-invoice", "orders", "billing"),
-        ],
-        "policies": [
-            _timeout("connect-only", "get-bill", connect_timeout_ms=500),
-            _timeout("zero", "get-invoice", connect_timeout_ms=500, request_timeout_ms=0),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-10",
+        {
+            "systems": SYSTEMS,
+            "flows": [
+                _call("get-order", "billing", "orders"),
+                _call("get-bill", "orders", "billing"),
+                _call("get-invoice", "orders", "billing"),
+            ],
+            "policies": [
+                _timeout("connect-only", "get-bill", connect_timeout_ms=500),
+                _timeout("zero", "get-invoice", connect_timeout_ms=500, request_timeout_ms=0),
+            ],
+        },
+    )
     assert found == [("get-bill", ()), ("get-invoice", ()), ("get-order", ())]
 
 
 async def test_res10_timeouts_on_flow_or_gateway(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-10", {
-        "systems": SYSTEMS,
-        "components": [*COMPONENTS, {"id": "gateway", "kind": "api_gateway"}],
-        "flows": [
-            _call("get-order", "billing", "orders"),
-            _call("get-bill", "orders", "billing", via=["gateway"]),
-            _event("order-placed"),
-        ],
-        "policies": [
-            _timeout("t-order", "get-order", connect_timeout_ms=500, request_timeout_ms=2000),
-            _timeout("t-gateway", "gateway", connect_timeout_ms=500, total_budget_ms=5000),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-10",
+        {
+            "systems": SYSTEMS,
+            "components": [*COMPONENTS, {"id": "gateway", "kind": "api_gateway"}],
+            "flows": [
+                _call("get-order", "billing", "orders"),
+                _call("get-bill", "orders", "billing", via=["gateway"]),
+                _event("order-placed"),
+            ],
+            "policies": [
+                _timeout("t-order", "get-order", connect_timeout_ms=500, request_timeout_ms=2000),
+                _timeout("t-gateway", "gateway", connect_timeout_ms=500, total_budget_ms=5000),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -364,34 +549,46 @@ EXTERNALS = [
 
 
 async def test_res14_external_call_without_breaker(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-14", {
-        "systems": EXTERNALS,
-        "flows": [
-            _call("authorise", "billing", "card-network"),
-            _call("tax", "billing", "tax-saas"),
-            _call("geocode", "orders", "maps"),
-            _call("get-order", "billing", "orders"),  # internal: not checked
-        ],
-        # A breaker on another flow protects nothing here.
-        "policies": [{"id": "cb-orders", "kind": "circuit_breaker", "applies_to": ["get-order"]}],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-14",
+        {
+            "systems": EXTERNALS,
+            "flows": [
+                _call("authorise", "billing", "card-network"),
+                _call("tax", "billing", "tax-saas"),
+                _call("geocode", "orders", "maps"),
+                _call("get-order", "billing", "orders"),  # internal: not checked
+            ],
+            # A breaker on another flow protects nothing here.
+            "policies": [
+                {"id": "cb-orders", "kind": "circuit_breaker", "applies_to": ["get-order"]}
+            ],
+        },
+    )
     assert found == [("authorise", ()), ("geocode", ()), ("tax", ())]
 
 
 async def test_res14_breaker_on_flow_or_gateway(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-14", {
-        "systems": EXTERNALS,
-        "components": [{"id": "partner-gateway", "kind": "api_gateway"}],
-        "flows": [
-            _call("authorise", "billing", "card-network", via=["partner-gateway"]),
-            _call("tax", "billing", "tax-saas"),
-            {"id": "geo-export", "source": "orders", "target": "maps", "pattern": "batch"},
-        ],
-        "policies": [
-            {"id": "cb-gateway", "kind": "circuit_breaker", "applies_to": ["partner-gateway"]},
-            {"id": "cb-tax", "kind": "circuit_breaker", "applies_to": ["tax"]},
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-14",
+        {
+            "systems": EXTERNALS,
+            "components": [{"id": "partner-gateway", "kind": "api_gateway"}],
+            "flows": [
+                _call("authorise", "billing", "card-network", via=["partner-gateway"]),
+                _call("tax", "billing", "tax-saas"),
+                {"id": "geo-export", "source": "orders", "target": "maps", "pattern": "batch"},
+            ],
+            "policies": [
+                {"id": "cb-gateway", "kind": "circuit_breaker", "applies_to": ["partner-gateway"]},
+                {"id": "cb-tax", "kind": "circuit_breaker", "applies_to": ["tax"]},
+            ],
+        },
+    )
     assert found == []
 
 
@@ -403,41 +600,63 @@ def _breaker(policy_id: str, *applies_to: str, **extra: object) -> dict[str, obj
 
 
 async def test_res15_breaker_never_opens(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-15", {
-        "systems": SYSTEMS,
-        "flows": [
-            # 0.05 calls/s x 60 s = 3 calls per window, fewer than 20.
-            _call("get-order", "billing", "orders", peak_per_second=0.05),
-            # 8,640 calls/day = 0.1/s x 60 s = 6 calls per window; the default minimum is 100.
-            _call("get-bill", "orders", "billing", volume_per_day=8640),
-            _call("get-invoice", "orders", "billing"),
-        ],
-        "policies": [
-            _breaker("cb-order", "get-order", sliding_window_type="time", sliding_window_size=60,
-                     minimum_calls=20),
-            _breaker("cb-bill", "get-bill", sliding_window_type="time", sliding_window_size=60),
-            _breaker("cb-count", "get-invoice", sliding_window_size=10, minimum_calls=50),
-            _breaker("cb-expected", "get-invoice", minimum_calls=50, expected_calls_per_window=10),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-15",
+        {
+            "systems": SYSTEMS,
+            "flows": [
+                # 0.05 calls/s x 60 s = 3 calls per window, fewer than 20.
+                _call("get-order", "billing", "orders", peak_per_second=0.05),
+                # 8,640 calls/day = 0.1/s x 60 s = 6 calls per window; the default minimum is 100.
+                _call("get-bill", "orders", "billing", volume_per_day=8640),
+                _call("get-invoice", "orders", "billing"),
+            ],
+            "policies": [
+                _breaker(
+                    "cb-order",
+                    "get-order",
+                    sliding_window_type="time",
+                    sliding_window_size=60,
+                    minimum_calls=20,
+                ),
+                _breaker("cb-bill", "get-bill", sliding_window_type="time", sliding_window_size=60),
+                _breaker("cb-count", "get-invoice", sliding_window_size=10, minimum_calls=50),
+                _breaker(
+                    "cb-expected", "get-invoice", minimum_calls=50, expected_calls_per_window=10
+                ),
+            ],
+        },
+    )
     assert found == [("cb-bill", ()), ("cb-count", ()), ("cb-expected", ()), ("cb-order", ())]
 
 
 async def test_res15_breaker_that_can_open(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-15", {
-        "systems": SYSTEMS,
-        "flows": [
-            _call("get-order", "billing", "orders", peak_per_second=5),
-            _call("get-bill", "orders", "billing"),  # no rate: a time window cannot be judged
-            _call("get-invoice", "orders", "billing"),
-        ],
-        "policies": [
-            _breaker("cb-order", "get-order", sliding_window_type="time", sliding_window_size=60,
-                     minimum_calls=20),
-            _breaker("cb-bill", "get-bill", sliding_window_type="time", sliding_window_size=60),
-            _breaker("cb-defaults", "get-invoice"),  # 100 calls in a window of 100
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-15",
+        {
+            "systems": SYSTEMS,
+            "flows": [
+                _call("get-order", "billing", "orders", peak_per_second=5),
+                _call("get-bill", "orders", "billing"),  # no rate: a time window cannot be judged
+                _call("get-invoice", "orders", "billing"),
+            ],
+            "policies": [
+                _breaker(
+                    "cb-order",
+                    "get-order",
+                    sliding_window_type="time",
+                    sliding_window_size=60,
+                    minimum_calls=20,
+                ),
+                _breaker("cb-bill", "get-bill", sliding_window_type="time", sliding_window_size=60),
+                _breaker("cb-defaults", "get-invoice"),  # 100 calls in a window of 100
+            ],
+        },
+    )
     assert found == []
 
 
@@ -445,33 +664,61 @@ async def test_res15_breaker_that_can_open(graph: Store, tmp_path: Path) -> None
 
 
 async def test_res16_staleness_and_strong_async(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-16", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [
-            {"id": "nightly-export", "source": "orders", "target": "billing", "pattern": "batch",
-             "consistency": "eventual", "max_staleness_seconds": 3600,
-             "schedule_interval_seconds": 86400},
-            _event("order-placed", consistency="strong"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-16",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [
+                {
+                    "id": "nightly-export",
+                    "source": "orders",
+                    "target": "billing",
+                    "pattern": "batch",
+                    "consistency": "eventual",
+                    "max_staleness_seconds": 3600,
+                    "schedule_interval_seconds": 86400,
+                },
+                _event("order-placed", consistency="strong"),
+            ],
+        },
+    )
     assert found == [("nightly-export", ()), ("order-placed", ())]
 
 
 async def test_res16_requirements_met(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-16", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [
-            {"id": "nightly-export", "source": "orders", "target": "billing", "pattern": "batch",
-             "consistency": "eventual", "max_staleness_seconds": 172800,
-             "schedule_interval_seconds": 86400},
-            {"id": "hourly-export", "source": "orders", "target": "billing", "pattern": "batch",
-             "consistency": "eventual", "max_staleness_seconds": 3600},  # no interval known
-            _event("order-placed", consistency="eventual", max_staleness_seconds=60),
-            _call("get-order", "billing", "orders", consistency="strong"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-16",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [
+                {
+                    "id": "nightly-export",
+                    "source": "orders",
+                    "target": "billing",
+                    "pattern": "batch",
+                    "consistency": "eventual",
+                    "max_staleness_seconds": 172800,
+                    "schedule_interval_seconds": 86400,
+                },
+                {
+                    "id": "hourly-export",
+                    "source": "orders",
+                    "target": "billing",
+                    "pattern": "batch",
+                    "consistency": "eventual",
+                    "max_staleness_seconds": 3600,
+                },  # no interval known
+                _event("order-placed", consistency="eventual", max_staleness_seconds=60),
+                _call("get-order", "billing", "orders", consistency="strong"),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -479,28 +726,48 @@ async def test_res16_requirements_met(graph: Store, tmp_path: Path) -> None:
 
 
 async def test_res17_alert_without_route(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-17", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [_call("get-order", "billing", "orders")],
-        "policies": [
-            _alert("alert-dlq", "orders-dlq"),
-            _alert("alert-errors", "get-order", metric="error_rate_percent", threshold=5,
-                   route="  "),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-17",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [_call("get-order", "billing", "orders")],
+            "policies": [
+                _alert("alert-dlq", "orders-dlq"),
+                _alert(
+                    "alert-errors",
+                    "get-order",
+                    metric="error_rate_percent",
+                    threshold=5,
+                    route="  ",
+                ),
+            ],
+        },
+    )
     assert found == [("alert-dlq", ()), ("alert-errors", ())]
 
 
 async def test_res17_routed_alerts(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "RES-17", {
-        "systems": SYSTEMS,
-        "components": COMPONENTS,
-        "flows": [_call("get-order", "billing", "orders")],
-        "policies": [
-            _alert("alert-dlq", "orders-dlq", route="pagerduty://orders-oncall"),
-            _alert("alert-errors", "get-order", metric="error_rate_percent", threshold=5,
-                   route="slack://orders-alerts"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "RES-17",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [_call("get-order", "billing", "orders")],
+            "policies": [
+                _alert("alert-dlq", "orders-dlq", route="pagerduty://orders-oncall"),
+                _alert(
+                    "alert-errors",
+                    "get-order",
+                    metric="error_rate_percent",
+                    threshold=5,
+                    route="slack://orders-alerts",
+                ),
+            ],
+        },
+    )
     assert found == []

@@ -6,7 +6,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
-from integraph.blueprint.load import load_blueprint
+from integraph.knowledge.load import load_blueprint
 from integraph.lint.config import LintConfig
 from integraph.lint.findings import LintReport
 from integraph.lint.rules import Severity
@@ -26,8 +26,13 @@ def _decision(decision_id: str, status: str, **extra: object) -> dict[str, objec
 
 
 def _flow(flow_id: str, source: str, target: str, **extra: object) -> dict[str, object]:
-    return {"id": flow_id, "source": source, "target": target, "pattern": "request_response",
-            **extra}
+    return {
+        "id": flow_id,
+        "source": source,
+        "target": target,
+        "pattern": "request_response",
+        **extra,
+    }
 
 
 def _of(report: LintReport, rule_id: str) -> Found:
@@ -47,22 +52,43 @@ async def _lint_with_extra_graph(
 # ADR-01: significant choice without an accepted decision
 
 CHOICES: dict[str, Any] = {
-    "systems": [_system("shop"), _system("billing"), _system("acme", "partner"),
-                _system("carrier", external=True)],
-    "components": [{"id": "kafka", "kind": "broker", "technology": "Apache Kafka 3.7"},
-                   {"id": "orders-topic", "kind": "topic", "part_of": "kafka"},
-                   {"id": "old-bus", "kind": "esb"}],
-    "contracts": [{"id": "orders-api", "kind": "openapi", "compatibility": "NONE"},
-                  {"id": "billing-api", "kind": "openapi", "compatibility": "BACKWARD"}],
+    "systems": [
+        _system("shop"),
+        _system("billing"),
+        _system("acme", "partner"),
+        _system("carrier", external=True),
+    ],
+    "components": [
+        {"id": "kafka", "kind": "broker", "technology": "Apache Kafka 3.7"},
+        {"id": "orders-topic", "kind": "topic", "part_of": "kafka"},
+        {"id": "old-bus", "kind": "esb"},
+    ],
+    "contracts": [
+        {"id": "orders-api", "kind": "openapi", "compatibility": "NONE"},
+        {"id": "billing-api", "kind": "openapi", "compatibility": "BACKWARD"},
+    ],
     "credentials": [
         {"id": "cred-key", "kind": "api_key", "secret_ref": "vault://kv/key", "held_by": ["shop"]},
-        {"id": "cred-oauth", "kind": "oauth2_client_credentials",
-         "secret_ref": "vault://kv/oauth", "held_by": ["billing"]},
+        {
+            "id": "cred-oauth",
+            "kind": "oauth2_client_credentials",
+            "secret_ref": "vault://kv/oauth",
+            "held_by": ["billing"],
+        },
     ],
-    "flows": [_flow("shop-to-acme", "shop", "acme"), _flow("carrier-to-shop", "carrier", "shop"),
-              _flow("shop-to-billing", "shop", "billing")],
-    "waivers": [{"id": "w-key", "rule": "SEC-02", "element": "cred-key",
-                 "justification": "Acme only supports API keys until Q3."}],
+    "flows": [
+        _flow("shop-to-acme", "shop", "acme"),
+        _flow("carrier-to-shop", "carrier", "shop"),
+        _flow("shop-to-billing", "shop", "billing"),
+    ],
+    "waivers": [
+        {
+            "id": "w-key",
+            "rule": "SEC-02",
+            "element": "cred-key",
+            "justification": "Acme only supports API keys until Q3.",
+        }
+    ],
 }
 
 
@@ -111,15 +137,14 @@ async def test_adr01_accepted_decisions_cover_the_choices(graph: Store, tmp_path
 
 RETIRED: dict[str, Any] = {
     "systems": [_system("shop"), _system("billing")],
-    "credentials": [{"id": "cred-a", "kind": "mtls", "secret_ref": "vault://kv/a",
-                     "held_by": ["shop"]}],
+    "credentials": [
+        {"id": "cred-a", "kind": "mtls", "secret_ref": "vault://kv/a", "held_by": ["shop"]}
+    ],
     "flows": [_flow("shop-to-billing", "shop", "billing", credential="cred-a")],
 }
 
 
-async def test_adr02_retired_governance_and_missing_successor(
-    graph: Store, tmp_path: Path
-) -> None:
+async def test_adr02_retired_governance_and_missing_successor(graph: Store, tmp_path: Path) -> None:
     sections = {
         **RETIRED,
         "decisions": [
@@ -130,8 +155,15 @@ async def test_adr02_retired_governance_and_missing_successor(
             _decision("adr-5", "superseded"),
             _decision("adr-6", "proposed", supersedes=["adr-5"]),
         ],
-        "waivers": [{"id": "w-1", "rule": "SEC-07", "element": "shop-to-billing",
-                     "justification": "Internal only.", "decision": "adr-3"}],
+        "waivers": [
+            {
+                "id": "w-1",
+                "rule": "SEC-07",
+                "element": "shop-to-billing",
+                "justification": "Internal only.",
+                "decision": "adr-3",
+            }
+        ],
     }
     report = await lint_blueprint(graph, tmp_path / "bp", sections, ["ADR-02"])
     assert _of(report, "ADR-02") == [
@@ -165,13 +197,18 @@ async def test_adr02_successor_governs_too_and_chain_is_complete(
 
 
 async def test_adr03_rival_successors(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "ADR-03", {
-        "decisions": [
-            _decision("adr-1", "superseded"),
-            _decision("adr-2", "accepted", supersedes=["adr-1"]),
-            _decision("adr-3", "proposed", supersedes=["adr-1"]),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "ADR-03",
+        {
+            "decisions": [
+                _decision("adr-1", "superseded"),
+                _decision("adr-2", "accepted", supersedes=["adr-1"]),
+                _decision("adr-3", "proposed", supersedes=["adr-1"]),
+            ],
+        },
+    )
     assert found == [("adr-1", ("adr-2", "adr-3"))]
 
 
@@ -186,7 +223,10 @@ async def test_adr03_cycles_written_into_the_graph(graph: Store, tmp_path: Path)
     }
     # The loader refuses cycles, so close them behind its back.
     report = await _lint_with_extra_graph(
-        graph, tmp_path / "bp", sections, ["ADR-03"],
+        graph,
+        tmp_path / "bp",
+        sections,
+        ["ADR-03"],
         "MATCH (a:Decision {id: 'adr-a'}), (c:Decision {id: 'adr-c'}), (s:Decision {id: 'adr-s'})"
         " CREATE (a)-[:SUPERSEDES]->(c), (s)-[:SUPERSEDES]->(s)",
     )
@@ -198,16 +238,21 @@ async def test_adr03_cycles_written_into_the_graph(graph: Store, tmp_path: Path)
 async def test_adr03_linear_chain_with_shortcut_and_rejected_rival(
     graph: Store, tmp_path: Path
 ) -> None:
-    found = await findings_of(graph, tmp_path, "ADR-03", {
-        "decisions": [
-            _decision("adr-1", "superseded"),
-            _decision("adr-2", "superseded", supersedes=["adr-1"]),
-            # supersedes both: adr-2 is an intermediate step, not a rival
-            _decision("adr-3", "accepted", supersedes=["adr-1", "adr-2"]),
-            _decision("adr-4", "rejected", supersedes=["adr-3"]),
-            _decision("adr-5", "accepted", supersedes=["adr-3"]),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "ADR-03",
+        {
+            "decisions": [
+                _decision("adr-1", "superseded"),
+                _decision("adr-2", "superseded", supersedes=["adr-1"]),
+                # supersedes both: adr-2 is an intermediate step, not a rival
+                _decision("adr-3", "accepted", supersedes=["adr-1", "adr-2"]),
+                _decision("adr-4", "rejected", supersedes=["adr-3"]),
+                _decision("adr-5", "accepted", supersedes=["adr-3"]),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -220,10 +265,22 @@ async def test_adr04_missing_parts(graph: Store, tmp_path: Path) -> None:
     sections = {
         "decisions": [
             _decision("adr-1", "accepted"),
-            _decision("adr-2", "proposed", context="Orders are lost.", decision="We will...",
-                      consequences="A broker to run.", options=OPTIONS[:1]),
-            _decision("adr-3", "accepted", context="  ", chosen_option="Kafka",
-                      consequences="A broker to run.", options=OPTIONS),
+            _decision(
+                "adr-2",
+                "proposed",
+                context="Orders are lost.",
+                decision="We will...",
+                consequences="A broker to run.",
+                options=OPTIONS[:1],
+            ),
+            _decision(
+                "adr-3",
+                "accepted",
+                context="  ",
+                chosen_option="Kafka",
+                consequences="A broker to run.",
+                options=OPTIONS,
+            ),
         ],
     }
     report = await lint_blueprint(graph, tmp_path / "bp", sections, ["ADR-04"])
@@ -238,13 +295,24 @@ async def test_adr04_missing_parts(graph: Store, tmp_path: Path) -> None:
 
 
 async def test_adr04_complete_record_and_history_left_alone(graph: Store, tmp_path: Path) -> None:
-    found = await findings_of(graph, tmp_path, "ADR-04", {
-        "decisions": [
-            _decision("adr-1", "accepted", context="Orders are lost.", chosen_option="Kafka",
-                      consequences="A broker to run.", options=OPTIONS),
-            _decision("adr-0", "superseded"),
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "ADR-04",
+        {
+            "decisions": [
+                _decision(
+                    "adr-1",
+                    "accepted",
+                    context="Orders are lost.",
+                    chosen_option="Kafka",
+                    consequences="A broker to run.",
+                    options=OPTIONS,
+                ),
+                _decision("adr-0", "superseded"),
+            ],
+        },
+    )
     assert found == []
 
 
@@ -253,8 +321,12 @@ async def test_adr04_complete_record_and_history_left_alone(graph: Store, tmp_pa
 SHARED: dict[str, Any] = {
     "systems": [_system("shop"), _system("billing")],
     "credentials": [
-        {"id": "cred-shared", "kind": "mtls", "secret_ref": "vault://kv/shared",
-         "held_by": ["shop", "billing"]},
+        {
+            "id": "cred-shared",
+            "kind": "mtls",
+            "secret_ref": "vault://kv/shared",
+            "held_by": ["shop", "billing"],
+        },
     ],
 }
 APPROVED = {**BLUEPRINT, "status": "approved"}
@@ -264,8 +336,15 @@ async def test_gov01_approved_with_open_error(graph: Store, tmp_path: Path) -> N
     sections = {
         **SHARED,
         "blueprint": APPROVED,
-        "waivers": [{"id": "w-old", "rule": "SEC-01", "element": "cred-shared",
-                     "justification": "Was fine last year.", "expires": "2020-01-31"}],
+        "waivers": [
+            {
+                "id": "w-old",
+                "rule": "SEC-01",
+                "element": "cred-shared",
+                "justification": "Was fine last year.",
+                "expires": "2020-01-31",
+            }
+        ],
     }
     # GOV-01 sorts before SEC-01 but runs after it; an expired waiver does not count
     report = await lint_blueprint(graph, tmp_path / "bp", sections, ["GOV-01", "SEC-01"])
@@ -291,8 +370,15 @@ async def test_gov01_waived_out_of_scope_draft_or_warning(graph: Store, tmp_path
     waived = {
         **SHARED,
         "blueprint": APPROVED,
-        "waivers": [{"id": "w-ok", "rule": "SEC-01", "element": "cred-shared",
-                     "justification": "Batch client, replaced in Q1.", "expires": "2099-01-31"}],
+        "waivers": [
+            {
+                "id": "w-ok",
+                "rule": "SEC-01",
+                "element": "cred-shared",
+                "justification": "Batch client, replaced in Q1.",
+                "expires": "2099-01-31",
+            }
+        ],
     }
     report = await lint_blueprint(graph, tmp_path / "a", waived, ["GOV-01", "SEC-01"])
     assert _of(report, "GOV-01") == []
@@ -321,8 +407,15 @@ async def test_gov01_waived_out_of_scope_draft_or_warning(graph: Store, tmp_path
 async def test_gov02_expired_waiver(graph: Store, tmp_path: Path) -> None:
     sections = {
         **SHARED,
-        "waivers": [{"id": "w-old", "rule": "SEC-01", "element": "cred-shared",
-                     "justification": "Was fine last year.", "expires": "2020-01-31"}],
+        "waivers": [
+            {
+                "id": "w-old",
+                "rule": "SEC-01",
+                "element": "cred-shared",
+                "justification": "Was fine last year.",
+                "expires": "2020-01-31",
+            }
+        ],
     }
     report = await lint_blueprint(graph, tmp_path / "bp", sections, ["GOV-02", "SEC-01"])
     assert _of(report, "GOV-02") == [("w-old", ())]
@@ -336,17 +429,36 @@ async def test_gov02_expired_waiver(graph: Store, tmp_path: Path) -> None:
 
 async def test_gov02_current_or_open_ended_waivers(graph: Store, tmp_path: Path) -> None:
     today = datetime.datetime.now(datetime.UTC).date().isoformat()  # the database's date()
-    found = await findings_of(graph, tmp_path, "GOV-02", {
-        **SHARED,
-        "waivers": [
-            {"id": "w-today", "rule": "SEC-01", "element": "cred-shared",
-             "justification": "Last day.", "expires": today},
-            {"id": "w-later", "rule": "SEC-01", "element": "shop",
-             "justification": "Later.", "expires": "2099-12-31"},
-            {"id": "w-forever", "rule": "SEC-01", "element": "billing",
-             "justification": "No end date."},
-        ],
-    })
+    found = await findings_of(
+        graph,
+        tmp_path,
+        "GOV-02",
+        {
+            **SHARED,
+            "waivers": [
+                {
+                    "id": "w-today",
+                    "rule": "SEC-01",
+                    "element": "cred-shared",
+                    "justification": "Last day.",
+                    "expires": today,
+                },
+                {
+                    "id": "w-later",
+                    "rule": "SEC-01",
+                    "element": "shop",
+                    "justification": "Later.",
+                    "expires": "2099-12-31",
+                },
+                {
+                    "id": "w-forever",
+                    "rule": "SEC-01",
+                    "element": "billing",
+                    "justification": "No end date.",
+                },
+            ],
+        },
+    )
     assert found == []
 
 
@@ -355,13 +467,20 @@ async def test_gov02_current_or_open_ended_waivers(graph: Store, tmp_path: Path)
 TEAMS = [{"id": "team-a", "name": "Team A"}]
 LANDSCAPE: dict[str, Any] = {
     "teams": TEAMS,
-    "systems": [_system("shop", owner="team-a"), _system("billing"),
-                _system("legacy", lifecycle="retired")],
-    "components": [{"id": "kafka", "kind": "broker", "owner": "team-a"},
-                   {"id": "orders-topic", "kind": "topic", "part_of": "kafka"},
-                   {"id": "ftp", "kind": "file_transfer"}],
-    "flows": [_flow("shop-to-billing", "shop", "billing"),
-              _flow("billing-to-shop", "billing", "shop")],
+    "systems": [
+        _system("shop", owner="team-a"),
+        _system("billing"),
+        _system("legacy", lifecycle="retired"),
+    ],
+    "components": [
+        {"id": "kafka", "kind": "broker", "owner": "team-a"},
+        {"id": "orders-topic", "kind": "topic", "part_of": "kafka"},
+        {"id": "ftp", "kind": "file_transfer"},
+    ],
+    "flows": [
+        _flow("shop-to-billing", "shop", "billing"),
+        _flow("billing-to-shop", "billing", "shop"),
+    ],
 }
 
 
@@ -384,7 +503,10 @@ async def test_gov03_element_in_no_blueprint(graph: Store, tmp_path: Path) -> No
     sections = {**LANDSCAPE, "systems": [_system("shop", owner="team-a")], "flows": []}
     sections["components"] = LANDSCAPE["components"][:2]
     report = await _lint_with_extra_graph(
-        graph, tmp_path / "bp", sections, ["GOV-03"],
+        graph,
+        tmp_path / "bp",
+        sections,
+        ["GOV-03"],
         "CREATE (:Element:System {id: 'stray', trust_zone: 'internal'})",
     )
     assert _of(report, "GOV-03") == [("stray", ())]
@@ -394,9 +516,14 @@ async def test_gov03_element_in_no_blueprint(graph: Store, tmp_path: Path) -> No
 
 
 async def test_gov03_owned_and_reviewed_as_a_whole(graph: Store, tmp_path: Path) -> None:
-    owned = {**LANDSCAPE, "systems": [_system("shop", owner="team-a"),
-                                      _system("billing", owner="team-a"),
-                                      _system("legacy", lifecycle="retired")]}
+    owned = {
+        **LANDSCAPE,
+        "systems": [
+            _system("shop", owner="team-a"),
+            _system("billing", owner="team-a"),
+            _system("legacy", lifecycle="retired"),
+        ],
+    }
     assert await findings_of(graph, tmp_path / "a", "GOV-03", owned) == []
 
     await graph.write("queries/db/clear")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from integraph.blueprint.load import load_blueprint
+from integraph.knowledge.load import load_blueprint
 from integraph.lint.config import LintConfig
 from integraph.lint.findings import OPEN, Finding, LintReport
 from integraph.lint.rules import Severity

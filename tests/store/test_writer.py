@@ -10,9 +10,9 @@ import pytest
 from neo4j.exceptions import Neo4jError
 from ruamel.yaml import YAML
 
-from integraph.blueprint.graph import to_graph
-from integraph.blueprint.load import export_blueprint, load_blueprint
 from integraph.blueprint.parse import load_blueprint_files
+from integraph.graph import to_graph
+from integraph.knowledge.load import export_blueprint, load_blueprint
 from integraph.store.driver import Store, Tx
 from integraph.store.writer import LoadConflict, write_rows
 from tests.conftest import ROOT
@@ -82,7 +82,8 @@ async def test_changed_element_is_updated_and_prune_deletes(graph: Store, tmp_pa
     for name, section in (("flows.yaml", "flows"), ("decisions.yaml", "waivers")):
         data = yaml.load(copy / name)
         data[section] = [
-            e for e in data[section]
+            e
+            for e in data[section]
             if e["id"] != "nightly-settlement" and e.get("element") != "nightly-settlement"
         ]
         yaml.dump(data, copy / name)

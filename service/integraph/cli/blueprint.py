@@ -9,11 +9,11 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from integraph.blueprint.load import export_blueprint, load_blueprint
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.blueprint.schema import blueprint_json_schema
 from integraph.cli.output import console, is_terminal
 from integraph.config import load_settings
+from integraph.knowledge.load import export_blueprint, load_blueprint
 from integraph.store.connect import open_store
 
 PATHS = typer.Argument(..., help="Blueprint files or folders (read recursively).", exists=True)

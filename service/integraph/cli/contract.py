@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from integraph.impact.compat import (
+from integraph.compat import (
     CompatError,
     CompatibilityMode,
     CompatibilityReport,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import typer
 
-from integraph.blueprint.load import load_blueprint
 from integraph.cli.output import console
 from integraph.config import load_settings
+from integraph.knowledge.load import load_blueprint
 from integraph.lint.reports import render
 from integraph.lint.service import choose_rules, lint
 from integraph.resources import seed_dir

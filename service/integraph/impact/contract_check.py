@@ -16,14 +16,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from integraph.errors import IntegraphError
-from integraph.impact.compat import (
+from integraph.compat import (
     CompatibilityMode,
     CompatibilityReport,
     check_history,
     diff_schema_files,
     load_schema,
 )
+from integraph.errors import IntegraphError
 from integraph.model import ContractVersion
 from integraph.store.driver import Store
 

@@ -29,11 +29,11 @@ from ruamel.yaml.error import YAMLError
 
 from integraph.blueprint.errors import BlueprintInvalid
 from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.graph import from_graph, to_graph
-from integraph.blueprint.load import stored_blueprints
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.errors import IntegraphError
+from integraph.graph import from_graph, to_graph
 from integraph.impact.blast import BlastRadius, Direction, _blast
+from integraph.knowledge.load import stored_blueprints
 from integraph.lint.config import LintConfig, load_lint_config
 from integraph.lint.engine import GraphExecutor, ScratchExecutor, run_rules
 from integraph.lint.findings import OPEN, Finding

@@ -18,15 +18,15 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
-from integraph.impact.compat import (
+from integraph.compat import (
     ChangeKind,
     CompatibilityMode,
     Difference,
     check_history,
     diff_field_lists,
 )
-from integraph.impact.compat.model import Role
-from integraph.impact.compat.modes import checked_directions
+from integraph.compat.model import Role
+from integraph.compat.modes import checked_directions
 from integraph.lint.findings import WAIVED, Finding
 from integraph.lint.rules import Severity
 
@@ -84,7 +84,7 @@ def open_findings_in_approved_blueprints(rows: Rows, params: dict[str, Any]) -> 
 # ``mode``, ``versioning``, ``content_model`` and ``versions`` (oldest first, each
 # ``{id, version, fields}``, a field ``{id, part, path, type, required, enum,
 # extensible_enum, default}``). Whether a change breaks a mode is decided by
-# integraph.impact.compat only (check_history / diff_field_lists); this code picks the
+# integraph.compat only (check_history / diff_field_lists); this code picks the
 # versions to compare, maps the graph's fields to the engine's field lists and words the
 # findings.
 

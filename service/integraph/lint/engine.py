@@ -21,8 +21,8 @@ from typing import Any
 
 from neo4j.exceptions import DriverError, Neo4jError
 
-from integraph.blueprint.graph import GraphRows
 from integraph.errors import DatabaseUnavailable, QueryFailed
+from integraph.graph import GraphRows
 from integraph.lint.checks import AFTER_FINDINGS, CHECKS
 from integraph.lint.config import LintConfig
 from integraph.lint.findings import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from integraph.blueprint.graph import to_graph
-from integraph.blueprint.load import blueprint_id_of
 from integraph.blueprint.parse import load_blueprint_files
+from integraph.graph import to_graph
+from integraph.knowledge.load import blueprint_id_of
 from integraph.lint.config import LintConfig, load_lint_config
 from integraph.lint.engine import Executor, GraphExecutor, ScratchExecutor, run_rules
 from integraph.lint.findings import LintReport

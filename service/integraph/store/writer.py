@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from integraph.blueprint.graph import GraphRows, NodeLabel, RelType
 from integraph.errors import IntegraphError
+from integraph.graph import GraphRows, NodeLabel, RelType
 from integraph.store.driver import Tx
 
 BATCH = 5_000

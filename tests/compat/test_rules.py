@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from integraph.impact.compat import (
+from integraph.compat import (
     CompatibilityMode,
     ContentModel,
     diff_field_lists,

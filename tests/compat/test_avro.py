@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from integraph.impact.compat import diff_schema_files, diff_schemas
+from integraph.compat import diff_schema_files, diff_schemas
 
 
 def record(*fields: dict, name: str = "Customer", **extra) -> dict:

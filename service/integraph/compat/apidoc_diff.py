@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from integraph.impact.compat.jsonschema_diff import compare_json_schemas
-from integraph.impact.compat.model import Change, ChangeKind, ContentModel, Role, Verdict
-from integraph.impact.compat.refs import RefResolver
+from integraph.compat.jsonschema_diff import compare_json_schemas
+from integraph.compat.model import Change, ChangeKind, ContentModel, Role, Verdict
+from integraph.compat.refs import RefResolver
 
 
 class DocumentPair:

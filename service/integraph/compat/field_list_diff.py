@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from integraph.impact.compat import modes
-from integraph.impact.compat.deprecation import parse_date
-from integraph.impact.compat.jsonschema_keywords import canonical
-from integraph.impact.compat.model import Change, ChangeKind, ContentModel
+from integraph.compat import modes
+from integraph.compat.deprecation import parse_date
+from integraph.compat.jsonschema_keywords import canonical
+from integraph.compat.model import Change, ChangeKind, ContentModel
 
 
 def compare_field_lists(

@@ -4,14 +4,14 @@ Compares JSON Schema (drafts 4 to 2020-12), Avro, OpenAPI 3.x and AsyncAPI 2.x/3
 or the graph's flat field lists, and says which differences break the declared mode and why.
 """
 
-from integraph.impact.compat.compare import (
+from integraph.compat.compare import (
     check_history,
     diff_field_lists,
     diff_schema_files,
     diff_schemas,
 )
-from integraph.impact.compat.loader import detect_family, load_schema
-from integraph.impact.compat.model import (
+from integraph.compat.loader import detect_family, load_schema
+from integraph.compat.model import (
     ChangeKind,
     CompatError,
     CompatibilityMode,

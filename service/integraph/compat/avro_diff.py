@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from integraph.impact.compat import modes
-from integraph.impact.compat.deprecation import deprecation_of
-from integraph.impact.compat.jsonschema_keywords import canonical
-from integraph.impact.compat.model import Change, ChangeKind, Verdict
-from integraph.impact.compat.refs import escape
+from integraph.compat import modes
+from integraph.compat.deprecation import deprecation_of
+from integraph.compat.jsonschema_keywords import canonical
+from integraph.compat.model import Change, ChangeKind, Verdict
+from integraph.compat.refs import escape
 
 PRIMITIVES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
 _NAMED = frozenset({"record", "error", "enum", "fixed"})

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from integraph.impact.compat import diff_schema_files, diff_schemas
+from integraph.compat import diff_schema_files, diff_schemas
 
 STRING = {"type": "string"}
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from string import Template
 from typing import Any
 
-from integraph.impact.compat.model import (
+from integraph.compat.model import (
     Change,
     ChangeKind,
     CompatibilityMode,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from integraph.impact.compat import CompatError, diff_schemas, load_schema
+from integraph.compat import CompatError, diff_schemas, load_schema
 
 PETS = "/paths/~1pets"
 PET = "/paths/~1pets~1{id}"

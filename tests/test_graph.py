@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.graph import (
+from integraph.blueprint.parse import load_blueprint_files
+from integraph.graph import (
     RELATIONSHIPS,
     GraphRows,
     NodeLabel,
@@ -15,9 +16,8 @@ from integraph.blueprint.graph import (
     from_graph,
     to_graph,
 )
-from integraph.blueprint.parse import load_blueprint_files
 from integraph.model import Contract, ContractVersion, Field, Flow, Landscape, System, Team
-from tests.blueprint.conftest import BLUEPRINTS
+from tests.blueprint.conftest import BLUEPRINTS, MINIMAL
 
 
 def rows_by_id(rows: GraphRows, label: NodeLabel) -> dict[str, dict]:
@@ -26,6 +26,11 @@ def rows_by_id(rows: GraphRows, label: NodeLabel) -> dict[str, dict]:
 
 def rels(rows: GraphRows, rel: RelType, start: str) -> list[dict]:
     return [row for row in rows.rels[rel.value] if row["from"] == start]
+
+
+@pytest.fixture(scope="module")
+def minimal() -> Landscape:
+    return load_blueprint_files([MINIMAL])
 
 
 def test_round_trip_on_the_minimal_fixture(minimal: Landscape) -> None:

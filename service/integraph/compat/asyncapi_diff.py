@@ -6,12 +6,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from integraph.impact.compat import modes
-from integraph.impact.compat.apidoc_diff import DocumentPair
-from integraph.impact.compat.avro_diff import compare_avro
-from integraph.impact.compat.deprecation import deprecation_of
-from integraph.impact.compat.model import Change, ChangeKind, CompatError, ContentModel, Role
-from integraph.impact.compat.refs import escape
+from integraph.compat import modes
+from integraph.compat.apidoc_diff import DocumentPair
+from integraph.compat.avro_diff import compare_avro
+from integraph.compat.deprecation import deprecation_of
+from integraph.compat.model import Change, ChangeKind, CompatError, ContentModel, Role
+from integraph.compat.refs import escape
 
 
 def compare_asyncapi(old: dict, new: dict, hint: ContentModel | None = None) -> list[Change]:

@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from integraph.impact.compat.asyncapi_diff import compare_asyncapi
-from integraph.impact.compat.avro_diff import compare_avro
-from integraph.impact.compat.field_list_diff import compare_field_lists
-from integraph.impact.compat.jsonschema_diff import compare_json_schemas
-from integraph.impact.compat.loader import detect_family, load_schema
-from integraph.impact.compat.model import (
+from integraph.compat.asyncapi_diff import compare_asyncapi
+from integraph.compat.avro_diff import compare_avro
+from integraph.compat.field_list_diff import compare_field_lists
+from integraph.compat.jsonschema_diff import compare_json_schemas
+from integraph.compat.loader import detect_family, load_schema
+from integraph.compat.model import (
     Change,
     CompatError,
     CompatibilityMode,
@@ -21,8 +21,8 @@ from integraph.impact.compat.model import (
     Difference,
     SchemaFamily,
 )
-from integraph.impact.compat.modes import DeprecationPolicy, judge
-from integraph.impact.compat.openapi_diff import compare_openapi
+from integraph.compat.modes import DeprecationPolicy, judge
+from integraph.compat.openapi_diff import compare_openapi
 
 _FAMILY_NAMES = {
     SchemaFamily.JSON_SCHEMA: "a JSON Schema",

@@ -3,7 +3,7 @@ ones, and the conflicting version named on each breaking difference."""
 
 from __future__ import annotations
 
-from integraph.impact.compat import check_history
+from integraph.compat import check_history
 
 
 def avro(*fields: dict) -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from integraph.impact.compat import (
+from integraph.compat import (
     CompatError,
     SchemaFamily,
     SchemaLoadError,

@@ -9,8 +9,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from integraph.impact.compat.avro_diff import looks_like_avro
-from integraph.impact.compat.model import CompatError, SchemaFamily, SchemaLoadError
+from integraph.compat.avro_diff import looks_like_avro
+from integraph.compat.model import CompatError, SchemaFamily, SchemaLoadError
 
 _JSON_SUFFIXES = {".json", ".avsc"}
 _YAML_SUFFIXES = {".yaml", ".yml"}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from integraph.impact.compat import modes
-from integraph.impact.compat.apidoc_diff import DocumentPair
-from integraph.impact.compat.deprecation import deprecation_of
-from integraph.impact.compat.model import Change, ChangeKind, ContentModel, Role, Verdict
-from integraph.impact.compat.refs import escape
+from integraph.compat import modes
+from integraph.compat.apidoc_diff import DocumentPair
+from integraph.compat.deprecation import deprecation_of
+from integraph.compat.model import Change, ChangeKind, ContentModel, Role, Verdict
+from integraph.compat.refs import escape
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Servers ignore parameters they do not know and require the ones they declare: that is the

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.graph import from_graph, to_graph
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.errors import IntegraphError
+from integraph.graph import from_graph, to_graph
 from integraph.model import Landscape
 from integraph.store.driver import Store, Tx
 from integraph.store.writer import Progress, read_rows, write_rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from integraph.impact.compat import diff_field_lists
+from integraph.compat import diff_field_lists
 
 
 def f(path: str, type_: str = "string", required: bool = False, **extra) -> dict:

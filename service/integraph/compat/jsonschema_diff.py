@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from integraph.impact.compat import modes
-from integraph.impact.compat.deprecation import deprecation_of
-from integraph.impact.compat.jsonschema_keywords import canonical, compare_keywords
-from integraph.impact.compat.model import Change, ChangeKind, ContentModel, Role
-from integraph.impact.compat.refs import ANNOTATIONS, RefResolver, escape
+from integraph.compat import modes
+from integraph.compat.deprecation import deprecation_of
+from integraph.compat.jsonschema_keywords import canonical, compare_keywords
+from integraph.compat.model import Change, ChangeKind, ContentModel, Role
+from integraph.compat.refs import ANNOTATIONS, RefResolver, escape
 
 _OBJECT_KEYWORDS = frozenset(
     {

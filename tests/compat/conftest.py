@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from integraph.impact.compat import CompatibilityReport, Difference, diff_schemas
+from integraph.compat import CompatibilityReport, Difference, diff_schemas
 
 SCHEMAS = Path(__file__).parents[1] / "fixtures" / "schemas"
 # Reference documents written by others live beside the project (../shared/fixtures).

@@ -7,8 +7,8 @@ import json
 from fractions import Fraction
 from typing import Any
 
-from integraph.impact.compat import modes
-from integraph.impact.compat.model import Change, ChangeKind, Role, Verdict
+from integraph.compat import modes
+from integraph.compat.model import Change, ChangeKind, Role, Verdict
 
 # Keywords whose inclusion order cannot be decided in general: added = tighter, removed =
 # looser, changed = both ways (reviewed by hand).

@@ -1,0 +1,1 @@
+"""The knowledge base: blueprints loaded into the graph and exported back."""
