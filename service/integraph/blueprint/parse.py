@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,11 +13,13 @@ from pydantic import BaseModel
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from integraph.blueprint.errors import BlueprintInvalid, BlueprintIssue, IssueKind
+from integraph.blueprint.limits import DEFAULT_LIMITS, BlueprintLimits, size_text
 from integraph.blueprint.references import check_references
 from integraph.blueprint.secrets import find_secrets
 from integraph.blueprint.source import (
     Located,
     RawElement,
+    YamlLimitError,
     YamlList,
     YamlMap,
     field_path,
@@ -46,60 +50,184 @@ class BlueprintFilePath:
     relative: str
 
 
-def load_blueprint_files(paths: list[Path]) -> Landscape:
+@dataclass(frozen=True)
+class ReadResult:
+    """A validated landscape, and what was skipped while reading it (and why)."""
+
+    landscape: Landscape
+    notices: list[BlueprintIssue]
+    """Warnings (`severity == "warning"`): empty files, files reached twice, odd entries."""
+    files: int
+    """How many files were read."""
+
+
+def load_blueprint_files(paths: list[Path], *, limits: BlueprintLimits | None = None) -> Landscape:
     """Read, validate and assemble the blueprint in `paths` (files or folders).
 
     Raises BlueprintInvalid carrying every problem found, in file and line order per phase.
     """
-    files = list(find_blueprint_files(paths))
-    if not files:
+    return read_blueprint_files(paths, limits=limits).landscape
+
+
+def read_blueprint_files(paths: list[Path], *, limits: BlueprintLimits | None = None) -> ReadResult:
+    """Like `load_blueprint_files`, with the notices of what was skipped and why.
+
+    Raises BlueprintInvalid (its `issues`, and its `notices` too) when any problem is found.
+    """
+    limits = limits or DEFAULT_LIMITS
+    found = discover_blueprint_files(paths)
+    files, notices = found.files, list(found.notices)
+    syntax: list[BlueprintIssue] = list(found.problems)
+    if not files and not syntax:
         shown = ", ".join(str(p) for p in paths) or "."
         raise BlueprintInvalid(
-            [_file_issue(shown, "", IssueKind.MISSING_FIELD, "no *.yaml or *.yml files found")]
+            [_file_issue(shown, "", IssueKind.MISSING_FIELD, "no *.yaml or *.yml files found")],
+            notices,
         )
-    syntax: list[BlueprintIssue] = []
     structure: list[BlueprintIssue] = []
     elements: list[RawElement] = []
     for file in files:
-        document, problem = read_yaml(file)
+        document, problem = read_yaml(file, limits)
         if problem is not None:
-            syntax.append(problem)
+            (notices if problem.severity != "error" else syntax).append(problem)
             continue
-        found, problems = split_sections(document, file)
-        elements.extend(found)
+        found_elements, problems = split_sections(document, file)
+        elements.extend(found_elements)
         structure.extend(problems)
     valid, problems = check_schema(elements)
     structure.extend(problems)
     references = check_references(elements, valid, complete=not syntax)
-    if not syntax and not any(raw.section == "blueprint" for raw in elements):
+    if not syntax and files and not any(raw.section == "blueprint" for raw in elements):
         message = "no file has a 'blueprint' section (id, name, version, status)"
         references.append(
             _file_issue(files[0].shown, files[0].relative, IssueKind.MISSING_FIELD, message)
         )
     issues = syntax + _ordered(structure) + _ordered(references)
     if issues:
-        raise BlueprintInvalid(issues)
-    return assemble(valid)
+        raise BlueprintInvalid(issues, notices)
+    return ReadResult(assemble(valid), notices, len(files))
+
+
+@dataclass(frozen=True)
+class FoundFiles:
+    """The files under the given paths, paths that cannot be read, and what was skipped."""
+
+    files: list[BlueprintFilePath]
+    problems: list[BlueprintIssue]
+    notices: list[BlueprintIssue]
 
 
 def find_blueprint_files(paths: list[Path]) -> Iterator[BlueprintFilePath]:
     """Every YAML file under `paths`, folders recursively, sorted; hidden entries skipped."""
-    seen: set[Path] = set()
+    yield from discover_blueprint_files(paths).files
+
+
+def discover_blueprint_files(paths: list[Path]) -> FoundFiles:
+    """Every YAML file under `paths` (folders recursively, following symlinks, sorted per
+    root; hidden entries skipped), dangling symlinks and symlink loops as problems."""
+    walk = _Walk()
     for root in paths:
         if root.is_dir():
-            candidates = sorted(
-                (p for p in root.rglob("*") if p.suffix in SUFFIXES and p.is_file()),
-                key=lambda p: p.relative_to(root).as_posix(),
+            found: list[tuple[Path, str]] = []
+            walk.folder(root, (), {root.resolve()}, found)
+            for path, relative in sorted(found, key=lambda item: item[1]):
+                walk.add(path, relative)
+        else:
+            walk.given(root)
+    return FoundFiles(walk.files, walk.problems, walk.notices)
+
+
+class _Walk:
+    def __init__(self) -> None:
+        self.files: list[BlueprintFilePath] = []
+        self.problems: list[BlueprintIssue] = []
+        self.notices: list[BlueprintIssue] = []
+        self.seen: dict[Path, str] = {}
+
+    def add(self, path: Path, relative: str) -> None:
+        resolved = path.resolve()
+        first = self.seen.get(resolved)
+        if first is None:
+            self.seen[resolved] = str(path)
+            self.files.append(BlueprintFilePath(path, str(path), relative))
+        elif first != str(path):
+            message = f"skipped: the same file as {first} (through a symlink), read once"
+            self.notices.append(_notice(str(path), IssueKind.SKIPPED_PATH, message))
+
+    def given(self, path: Path) -> None:
+        """A path named on the command line (not a folder)."""
+        problem = _broken_link(path) if path.is_symlink() else None
+        if problem is not None:
+            self.problems.append(_file_issue(str(path), "", IssueKind.UNREADABLE_PATH, problem))
+        elif path.exists() and not path.is_file():
+            message = (
+                "not a regular file (a pipe, socket or device); a blueprint is read from files"
             )
-            for path in candidates:
-                relative = path.relative_to(root)
-                if any(part.startswith(".") for part in relative.parts):
+            self.problems.append(_file_issue(str(path), "", IssueKind.UNREADABLE_PATH, message))
+        else:
+            self.add(path, path.name)  # a missing file is reported when it is read
+
+    def folder(
+        self,
+        folder: Path,
+        parts: tuple[str, ...],
+        ancestors: set[Path],
+        found: list[tuple[Path, str]],
+    ) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            message = f"cannot list the folder: {error.strerror or error}"
+            self.problems.append(_file_issue(str(folder), "", IssueKind.UNREADABLE_PATH, message))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            relative = (*parts, entry.name)
+            yaml_name = entry.name.endswith(SUFFIXES)
+            if entry.is_symlink():
+                problem = _broken_link(path)
+                if problem is not None:
+                    # A link whose target is unknown may stand for a folder of blueprint files.
+                    maybe_ours = yaml_name or "." not in entry.name
+                    issue = _file_issue(str(path), "", IssueKind.UNREADABLE_PATH, problem)
+                    if maybe_ours:
+                        self.problems.append(issue)
+                    else:
+                        self.notices.append(_notice(str(path), IssueKind.SKIPPED_PATH, problem))
                     continue
-                if path.resolve() not in seen:
-                    seen.add(path.resolve())
-                    yield BlueprintFilePath(path, str(path), relative.as_posix())
-        elif path_is_new(root, seen):
-            yield BlueprintFilePath(root, str(root), root.name)
+            if entry.is_dir():
+                resolved = path.resolve()
+                if resolved in ancestors:
+                    message = (
+                        f"symlink loop: leads back to {resolved}, a folder that holds it; "
+                        "the folder is not read twice"
+                    )
+                    self.problems.append(
+                        _file_issue(str(path), "", IssueKind.UNREADABLE_PATH, message)
+                    )
+                    continue
+                self.folder(path, relative, ancestors | {resolved}, found)
+            elif yaml_name:
+                if entry.is_file():
+                    found.append((path, "/".join(relative)))
+                else:
+                    message = "skipped: not a regular file (a pipe, socket or device)"
+                    self.notices.append(_notice(str(path), IssueKind.SKIPPED_PATH, message))
+
+
+def _broken_link(path: Path) -> str | None:
+    """Why the symlink `path` cannot be followed, or None when it can."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return f"dangling symlink: points to {os.readlink(path)}, which does not exist"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"symlink loop: following {path} leads back to itself"
+        return f"cannot follow the symlink: {error.strerror or error}"
+    return None
 
 
 def path_is_new(path: Path, seen: set[Path]) -> bool:
@@ -110,29 +238,53 @@ def path_is_new(path: Path, seen: set[Path]) -> bool:
     return True
 
 
-def read_yaml(file: BlueprintFilePath) -> tuple[object, BlueprintIssue | None]:
-    """The YAML document of `file` (round-trip nodes, with positions), or a syntax issue."""
+def read_yaml(
+    file: BlueprintFilePath, limits: BlueprintLimits = DEFAULT_LIMITS
+) -> tuple[object, BlueprintIssue | None]:
+    """The YAML document of `file` (with positions), or its problem.
+
+    The problem is a warning (`severity == "warning"`) for a file that holds no document.
+    """
     try:
-        text = file.path.read_text(encoding="utf-8")
+        size = file.path.stat().st_size
+        if size > limits.max_file_bytes:
+            message = (
+                f"the file is {size_text(size)} ({size:,} bytes); a blueprint file may be at "
+                f"most {size_text(limits.max_file_bytes)}: split it into several files"
+            )
+            return None, _file_issue(file.shown, file.relative, IssueKind.LIMIT_EXCEEDED, message)
+        # `utf-8-sig`: a byte-order mark that some editors write is read as nothing.
+        text = file.path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         return None, _file_issue(
             file.shown, file.relative, IssueKind.YAML_SYNTAX, f"cannot read: {error}"
         )
     try:
-        return read_located(text), None
+        document = read_located(text, limits)
+    except YamlLimitError as error:
+        return None, _marked_issue(file, error, IssueKind.LIMIT_EXCEEDED)
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = error.problem or str(error)
-        if error.context and error.context_mark and error.context_mark is not mark:
-            started = error.context_mark
-            where = f"line {started.line + 1}, column {started.column + 1}"
-            message = f"{error.context} (started at {where}): {message}"
-        return None, BlueprintIssue(
-            file.shown, line, column, None, None, IssueKind.YAML_SYNTAX.value, message
-        )
+        return None, _marked_issue(file, error, IssueKind.YAML_SYNTAX)
     except YAMLError as error:
         return None, _file_issue(file.shown, file.relative, IssueKind.YAML_SYNTAX, str(error))
+    if document is None:
+        why = "it is empty" if not text.strip() else "it holds only comments"
+        message = f"skipped: {why}, so it defines nothing"
+        return None, _notice(file.shown, IssueKind.EMPTY_FILE, message)
+    return document, None
+
+
+def _marked_issue(
+    file: BlueprintFilePath, error: MarkedYAMLError, kind: IssueKind
+) -> BlueprintIssue:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = error.problem or str(error)
+    if error.context and error.context_mark and error.context_mark is not mark:
+        started = error.context_mark
+        where = f"line {started.line + 1}, column {started.column + 1}"
+        message = f"{error.context} (started at {where}): {message}"
+    return BlueprintIssue(file.shown, line, column, None, None, kind.value, message)
 
 
 def split_sections(
@@ -205,6 +357,10 @@ def _at(at: Located, kind: IssueKind, message: str, field: str | None) -> Bluepr
 
 def _file_issue(shown: str, relative: str, kind: IssueKind, message: str) -> BlueprintIssue:
     return BlueprintIssue(shown, 1, 1, None, None, kind.value, message)
+
+
+def _notice(shown: str, kind: IssueKind, message: str) -> BlueprintIssue:
+    return BlueprintIssue(shown, 1, 1, None, None, kind.value, message, severity="warning")
 
 
 def _loose_secrets(value: object, key: object, at: Located) -> list[BlueprintIssue]:
