@@ -9,7 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from integraph.lint.config import LintConfig
 from integraph.lint.findings import LintReport
+from integraph.lint.loading import Severity, load_rules
 from integraph.lint.reports import render
 from integraph.store.driver import Store
 from tests.conftest import SHARED, run_cli
@@ -17,6 +19,15 @@ from tests.lint.harness import lint_blueprint, write_blueprint
 from tests.lint.test_engine import SHARED as SHARED_CREDENTIAL
 
 SARIF_SCHEMA = SHARED / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+def _sarif_schema() -> dict[str, object]:
+    """The official SARIF 2.1.0 JSON Schema from ../shared (the project does not copy it)."""
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"{SARIF_SCHEMA} is absent: the official SARIF schema comes from ../shared")
+    schema: dict[str, object] = json.loads(SARIF_SCHEMA.read_text())
+    return schema
+
 
 SECTIONS = {
     **SHARED_CREDENTIAL,
@@ -55,7 +66,7 @@ async def report(graph: Store, tmp_path: Path) -> LintReport:
 
 def test_sarif_is_valid_and_github_ready(report: LintReport) -> None:
     sarif = json.loads(render(report, "sarif", source_root="blueprints/shop"))
-    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    jsonschema.validate(sarif, _sarif_schema())
     run = sarif["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["RES-01", "SEC-01"]
     rule = run["tool"]["driver"]["rules"][1]
@@ -70,6 +81,21 @@ def test_sarif_is_valid_and_github_ready(report: LintReport) -> None:
     assert results["crm-updates"]["level"] == "error"
 
 
+async def test_sarif_of_the_whole_catalogue_is_valid(graph: Store, tmp_path: Path) -> None:
+    # Every rule's metadata goes into the driver: each must pass the schema (unique tags...).
+    catalogue = [rule.id for rule in load_rules()]
+    assert len(catalogue) >= 47
+    report = await lint_blueprint(graph, tmp_path / "bp", SECTIONS, catalogue)
+    assert not report.rule_errors, report.rule_errors
+    assert sorted(run.rule.id for run in report.runs) == sorted(catalogue)
+    sarif = json.loads(render(report, "sarif", source_root="blueprints/shop"))
+    jsonschema.validate(sarif, _sarif_schema())
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert len(rules) == len(catalogue)
+    con10 = next(r for r in rules if r["id"] == "CON-10")
+    assert con10["properties"]["tags"] == ["contracts", "error-handling", "http"]
+
+
 def test_junit_has_a_case_per_rule(report: LintReport) -> None:
     root = ET.fromstring(render(report, "junit"))
     suite = root.find("testsuite")
@@ -78,6 +104,39 @@ def test_junit_has_a_case_per_rule(report: LintReport) -> None:
     failure = cases["RES-01"].find("failure")
     assert failure is not None and "crm-updates" in (failure.text or "")
     assert "billing-events" not in (failure.text or "")  # waived
+
+
+async def test_junit_fails_only_at_or_above_the_fail_on_threshold(
+    graph: Store, tmp_path: Path
+) -> None:
+    # SEC-01 made a warning: by default (--fail-on error) it is reported, not a failure.
+    config = LintConfig(severity={"SEC-01": Severity.WARNING})
+    report = await lint_blueprint(
+        graph, tmp_path / "bp", SECTIONS, ["SEC-01", "RES-01"], config=config
+    )
+
+    def cases(fail_on: Severity | None) -> tuple[ET.Element, dict[str, ET.Element]]:
+        suite = ET.fromstring(render(report, "junit", fail_on=fail_on)).find("testsuite")
+        assert suite is not None
+        return suite, {c.get("name", "").split()[0]: c for c in suite.iter("testcase")}
+
+    suite, by_rule = cases(Severity.ERROR)
+    assert suite.get("failures") == "1" and suite.get("errors") == "0"
+    assert by_rule["RES-01"].find("failure") is not None
+    assert by_rule["SEC-01"].find("failure") is None
+    out = by_rule["SEC-01"].findtext("system-out") or ""
+    assert "cred-shared" in out and "warning" in out
+    # The default of render is --fail-on error too.
+    assert render(report, "junit") == render(report, "junit", fail_on=Severity.ERROR)
+
+    suite, by_rule = cases(Severity.WARNING)
+    assert suite.get("failures") == "2"
+    assert "cred-shared" in (by_rule["SEC-01"].findtext("failure") or "")
+    assert by_rule["SEC-01"].find("system-out") is None
+
+    suite, by_rule = cases(None)  # --fail-on never
+    assert suite.get("failures") == "0"
+    assert "crm-updates" in (by_rule["RES-01"].findtext("system-out") or "")
 
 
 def test_json_markdown_and_text(report: LintReport) -> None:
@@ -133,6 +192,16 @@ def test_lint_cli_exit_codes_and_output(cli_env: dict[str, str], tmp_path: Path)
         "lint", str(folder), "--select", "SEC-01", "--baseline", str(baseline), env=cli_env
     )
     assert proc.returncode == 0 and "1 baselined" in proc.stdout
+
+
+def test_lint_cli_refuses_an_unknown_area_or_tag(cli_env: dict[str, str], tmp_path: Path) -> None:
+    folder = write_blueprint(tmp_path / "bp", SECTIONS)
+    proc = run_cli("lint", str(folder), "--area", "nope", env=cli_env)
+    assert proc.returncode == 2, proc.stdout
+    assert "unknown area(s): nope" in proc.stderr and "error-handling" in proc.stderr
+    proc = run_cli("lint", str(folder), "--tag", "nope", "--tag", "dead-letter", env=cli_env)
+    assert proc.returncode == 2, proc.stdout
+    assert "unknown tag(s): nope" in proc.stderr and "dead-letter" in proc.stderr
 
 
 def test_rules_list_and_show(cli_env: dict[str, str]) -> None:

@@ -16,8 +16,8 @@ from integraph.lint.baseline import read_baseline, write_baseline
 from integraph.lint.catalogue import render_catalogue
 from integraph.lint.config import load_lint_config
 from integraph.lint.findings import OPEN
+from integraph.lint.loading import Severity, load_rules
 from integraph.lint.reports import FORMATS, render
-from integraph.lint.rules import Severity, load_rules
 from integraph.lint.service import choose_rules, lint
 from integraph.store.connect import open_store
 

@@ -22,6 +22,10 @@ about), optional ``related`` (more key ids), ``message``, optional ``details`` (
 A rule whose logic is shared with another capability names a Python check in its header
 (``// check: contract_compatibility``): its query then returns the check's input rows, and the
 check (``integraph.lint.checks``) turns them into violation rows of the shape above.
+
+This module only reads rule files: it does not import the checks (they import the findings,
+which import this module). ``integraph.lint.loading.load_rules`` reads the rules and then
+checks the names of their checks against the registry; lint runs load rules through it.
 """
 
 from __future__ import annotations
@@ -155,14 +159,6 @@ def parse_rule(path: Path, *, builtin: bool = False) -> Rule:
             f"{'.'.join(str(p) for p in e['loc']) or 'header'}: {e['msg']}" for e in exc.errors()
         )
         raise RuleInvalid(f"{path}: invalid rule header: {problems}") from None
-    if meta.check is not None:
-        from integraph.lint.checks import CHECKS
-
-        if meta.check not in CHECKS:
-            raise RuleInvalid(
-                f"{path}: rule {meta.id} names an unknown check '{meta.check}' "
-                f"(known: {', '.join(sorted(CHECKS)) or 'none'})"
-            )
     if not query:
         raise RuleInvalid(f"{path}: rule {meta.id} has no query after its header")
     if not re.search(r"\bRETURN\b", query, re.IGNORECASE):
@@ -188,8 +184,12 @@ def builtin_rules_dir() -> Path:
     return cypher_dir() / "rules"
 
 
-def load_rules(extra_dirs: list[Path] | None = None) -> list[Rule]:
-    """The built-in catalogue plus the rule files of ``extra_dirs``, sorted by id."""
+def read_rules(extra_dirs: list[Path] | None = None) -> list[Rule]:
+    """The built-in catalogue plus the rule files of ``extra_dirs``, sorted by id.
+
+    The headers are validated, but not the names of the checks rules delegate to: use
+    ``integraph.lint.loading.load_rules`` for rules that are going to run.
+    """
     rules = [parse_rule(p, builtin=True) for p in sorted(builtin_rules_dir().rglob("*.cypher"))]
     for folder in extra_dirs or []:
         if not folder.is_dir():
@@ -205,6 +205,18 @@ def load_rules(extra_dirs: list[Path] | None = None) -> list[Rule]:
     return sorted(rules, key=lambda r: r.id)
 
 
+load_rules = read_rules
+"""Kept for callers that only read rule metadata; it does not check ``// check:`` names."""
+
+
+def _unknown(kind: str, asked: list[str] | None, known: set[str], *, listed: bool) -> str | None:
+    missing = sorted(set(asked or []) - known)
+    if not missing:
+        return None
+    message = f"unknown {kind}(s): {', '.join(missing)}"
+    return f"{message} (known: {', '.join(sorted(known)) or 'none'})" if listed else message
+
+
 def select_rules(
     rules: list[Rule],
     *,
@@ -214,11 +226,18 @@ def select_rules(
     min_severity: Severity = Severity.INFO,
     severities: dict[str, Severity] | None = None,
 ) -> list[Rule]:
-    """The rules matching every given filter (ids, areas, tags, minimum effective severity)."""
-    known = {r.id for r in rules}
-    unknown = sorted(set(ids or []) - known)
-    if unknown:
-        raise RuleInvalid(f"unknown rule id(s): {', '.join(unknown)}")
+    """The rules matching every given filter (ids, areas, tags, minimum effective severity).
+
+    An id, area or tag that no rule has is an error, so that a typo in CI does not select
+    nothing and pass.
+    """
+    problems = [
+        _unknown("rule id", ids, {r.id for r in rules}, listed=False),
+        _unknown("area", areas, {r.area for r in rules}, listed=True),
+        _unknown("tag", tags, {t for r in rules for t in r.tags}, listed=True),
+    ]
+    if any(problems):
+        raise RuleInvalid("; ".join(p for p in problems if p))
     chosen = []
     for rule in rules:
         severity = (severities or {}).get(rule.id, rule.severity)

@@ -11,7 +11,7 @@ from integraph.knowledge.load import blueprint_id_of
 from integraph.lint.config import LintConfig, load_lint_config
 from integraph.lint.engine import Executor, GraphExecutor, ScratchExecutor, run_rules
 from integraph.lint.findings import LintReport
-from integraph.lint.rules import Rule, Severity, load_rules, select_rules
+from integraph.lint.loading import Rule, Severity, load_rules, select_rules
 from integraph.store.driver import Store
 
 

@@ -10,6 +10,7 @@ from integraph.lint.reports.junit import render_junit
 from integraph.lint.reports.markdown import render_markdown
 from integraph.lint.reports.sarif import render_sarif
 from integraph.lint.reports.text import render_text
+from integraph.lint.rules import Severity
 
 FORMATS: dict[str, Callable[..., str]] = {
     "text": render_text,
@@ -20,8 +21,21 @@ FORMATS: dict[str, Callable[..., str]] = {
 }
 
 
-def render(report: LintReport, fmt: str, *, source_root: str = "", color: bool = False) -> str:
-    """The report in format ``fmt``; ``source_root`` prefixes file paths (SARIF, text)."""
+def render(
+    report: LintReport,
+    fmt: str,
+    *,
+    source_root: str = "",
+    color: bool = False,
+    fail_on: Severity | None = Severity.ERROR,
+) -> str:
+    """The report in format ``fmt``; ``source_root`` prefixes file paths (SARIF, text).
+
+    ``fail_on`` is the run's ``--fail-on`` threshold (None for ``never``): in JUnit only open
+    findings at or above it are failures, the others are listed in their test case's output.
+    """
     if fmt == "text":
         return render_text(report, source_root=source_root, color=color)
+    if fmt == "junit":
+        return render_junit(report, source_root=source_root, fail_on=fail_on)
     return FORMATS[fmt](report, source_root=source_root)

@@ -35,7 +35,8 @@ def _rule(rule: Rule, severity: Severity) -> dict[str, object]:
         },
         "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": _LEVEL[severity]},
-        "properties": {"tags": [rule.area, *rule.tags], "precision": "high"},
+        # SARIF's property bag requires unique tags: an area may also be one of the rule's tags.
+        "properties": {"tags": list(dict.fromkeys([rule.area, *rule.tags])), "precision": "high"},
     }
 
 
