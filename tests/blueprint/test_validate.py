@@ -44,7 +44,10 @@ def test_unknown_field() -> None:
     [issue] = issues_in(folder)
     expected = (str(folder / "systems.yaml"), 6, 5, "payments", "colour", "unknown_field")
     assert where(issue) == expected
-    assert str(issue).endswith("systems.yaml:6:5: system 'payments' field 'colour': unknown field")
+    fields = "id, name, description, owner, trust_zone, external, tier, lifecycle, technology, tags"
+    assert str(issue).endswith(
+        f"systems.yaml:6:5: system 'payments' field 'colour': unknown field; a system has: {fields}"
+    )
 
 
 def test_wrong_type() -> None:
@@ -308,7 +311,12 @@ def test_unknown_field_suggests_the_closest_name(tmp_path: Path) -> None:
     issues = issues_of(tmp_path, s="systems:\n  - {id: a, trust_zon: internal}\n")
     assert [(i.field, i.kind, i.message) for i in issues] == [
         ("trust_zone", "missing_field", "missing required field"),
-        ("trust_zon", "unknown_field", "unknown field (did you mean 'trust_zone'?)"),
+        (
+            "trust_zon",
+            "unknown_field",
+            "unknown field (did you mean 'trust_zone'?); a system has: "
+            "id, name, description, owner, trust_zone, external, tier, lifecycle, technology, tags",
+        ),
     ]
 
 
@@ -338,3 +346,108 @@ def test_second_blueprint_section_is_a_duplicate(tmp_path: Path) -> None:
 def test_element_that_is_not_a_mapping(tmp_path: Path) -> None:
     issues = issues_of(tmp_path, t="teams:\n  - just-a-name\n")
     assert [(i.line, i.column, i.kind) for i in issues] == [(2, 5, "wrong_type")]
+
+
+def test_an_element_with_a_type_error_still_has_its_references_checked(tmp_path: Path) -> None:
+    issues = issues_of(
+        tmp_path,
+        all="""\
+        systems:
+          - {id: a, trust_zone: internal}
+        contracts:
+          - id: api
+            kind: openapi
+            versions:
+              - version: "1.0.0"
+        flows:
+          - id: f
+            source: a
+            target: nowhere
+            pattern: request_response
+            latency_p99_ms: fast
+            contract: api
+            producer_version: "9.9.9"
+            via: [no-gateway]
+        """,
+    )
+    assert [(i.line, i.field, i.kind) for i in issues] == [
+        (13, "latency_p99_ms", "wrong_type"),
+        (11, "target", "dangling_reference"),
+        (15, "producer_version", "dangling_reference"),
+        (16, "via", "dangling_reference"),
+    ]
+    assert issues[2].message == "contract 'api' has no version '9.9.9' (versions: 1.0.0)"
+
+
+def test_a_contract_with_a_type_error_still_defines_its_versions_and_fields(
+    tmp_path: Path,
+) -> None:
+    issues = issues_of(
+        tmp_path,
+        all="""\
+        systems:
+          - {id: a, trust_zone: internal}
+        contracts:
+          - id: api
+            kind: openapi
+            tags: red
+            versions:
+              - version: "1.0.0"
+                request:
+                  - {path: /pan, type: string, classification: pci}
+        flows:
+          - id: f
+            source: a
+            target: a
+            pattern: request_response
+            contract: api
+            producer_version: "1.0.0"
+            masking:
+              - {field: request/pan, method: tokenised}
+              - {field: request/cvv, method: tokenised}
+        waivers:
+          - {id: w, rule: SEC-01, element: "api@1.0.0#request/pan", justification: ok}
+        """,
+    )
+    assert [(i.line, i.field, i.kind) for i in issues] == [
+        (6, "tags", "wrong_type"),
+        (10, "versions[0].request[0].classification", "dangling_reference"),
+        (20, "masking[1].field", "dangling_reference"),
+    ]
+
+
+def test_references_to_an_element_with_an_invalid_id_are_not_dangling(tmp_path: Path) -> None:
+    issues = issues_of(
+        tmp_path,
+        all="""\
+        systems:
+          - {id: 42, trust_zone: internal}
+          - {id: b, trust_zone: internal}
+        flows:
+          - {id: f, source: "42", target: b, pattern: event}
+        """,
+    )
+    assert [(i.line, i.field, i.kind) for i in issues] == [(2, "id", "wrong_type")]
+
+
+def test_unknown_field_lists_the_fields_of_that_kind(tmp_path: Path) -> None:
+    issues = issues_of(
+        tmp_path,
+        all="""\
+        teams:
+          - {id: t, colour: red}
+        contracts:
+          - id: api
+            kind: avro
+            versions:
+              - {version: "1", colour: red}
+        """,
+    )
+    assert [(i.field, i.kind) for i in issues] == [
+        ("colour", "unknown_field"),
+        ("versions[0].colour", "unknown_field"),
+    ]
+    assert issues[0].message == (
+        "unknown field; a team has: id, name, description, email, on_call, tags"
+    )
+    assert issues[1].message.startswith("unknown field; a contract version has: version, ")

@@ -55,24 +55,52 @@ class Registry:
     sections: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, RawElement] = field(default_factory=dict)
     derived: set[str] = field(default_factory=set)
+    invalid: set[str] = field(default_factory=set)
+    """Ids written as numbers, dates, ...: reported once where they are defined, and
+    references to them (as text) are not reported again as dangling."""
 
     def knows(self, element_id: str) -> bool:
         return element_id in self.sections or element_id in self.derived
 
 
+ContractShape = dict[str, frozenset[str] | None]
+"""A contract's versions in order, each with its field keys (`request/card/pan`); None when
+the fields could not be read (then no field is reported missing)."""
+
+
 def check_references(
     elements: list[RawElement], valid: ValidModels, complete: bool = True
 ) -> list[BlueprintIssue]:
-    """Issues found across elements; dangling references only when every file was read."""
+    """Issues found across elements; dangling references only when every file was read.
+
+    Elements that failed validation are checked too, on the values they hold that are
+    well-formed (an id written as text, a list of them), so that every problem shows at once.
+    """
     registry = Registry()
     issues = list(_duplicate_ids(elements, registry))
+    validated = {id(raw) for raw, _ in valid}
+    invalid = [r for r in elements if id(r) not in validated and isinstance(r.node, dict)]
+    shapes: dict[str, ContractShape] = {}
     for raw, model in valid:
         issues.extend(_derived_ids(raw, model, registry))
-    contracts = {m.id: m for _, m in valid if isinstance(m, Contract)}
+        if isinstance(model, Contract):
+            shapes[model.id] = {
+                v.version: frozenset(f"{p.value}{f.path}" for p, f in v.fields())
+                for v in model.versions
+            }
+    for raw in invalid:
+        shape = _raw_derived_ids(raw, registry)
+        if shape is not None and raw.raw_id is not None:
+            shapes.setdefault(raw.raw_id, shape)
     for raw, model in valid:
         if complete:
             issues.extend(_dangling(raw, model, registry))
-        issues.extend(_consistency(raw, model, contracts))
+        issues.extend(_consistency(raw, model, shapes))
+    for raw in invalid:
+        if complete:
+            issues.extend(_raw_dangling(raw, registry))
+        if raw.section == "flows":
+            issues.extend(_flow_versions(raw, shapes))
     issues.extend(_cycles(valid))
     return issues
 
@@ -89,6 +117,9 @@ def _duplicate_ids(elements: list[RawElement], registry: Registry) -> Iterator[B
             first_blueprint = raw
         element_id = raw.raw_id
         if element_id is None:
+            written = raw.node.get("id") if isinstance(raw.node, dict) else None
+            if written is not None and not isinstance(written, dict | list):
+                registry.invalid.add(str(written).lower() if written is True else str(written))
             continue
         if element_id in registry.sections:
             first = registry.definitions[element_id]
@@ -130,6 +161,81 @@ def _derived_ids(raw: RawElement, model: BaseModel, registry: Registry) -> Itera
                 registry.derived.add(field_id(vid, part.value, item.path))
 
 
+def _texts(value: object) -> list[str]:
+    """The well-formed ids in a raw value: the text, or the texts of a list."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def _raw_versions(raw: RawElement) -> Iterator[tuple[int, str, dict[str, object]]]:
+    """(index, version, mapping) of the raw versions of a contract that name a version."""
+    versions = raw.node.get("versions")
+    for i, version in enumerate(versions if isinstance(versions, list) else []):
+        if isinstance(version, dict) and isinstance(version.get("version"), str):
+            yield i, version["version"], version
+
+
+def _raw_fields(version: dict[str, object]) -> Iterator[tuple[str, int, dict[str, object]]]:
+    for part in FieldPart:
+        items = version.get(part.value)
+        for j, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                yield part.value, j, item
+
+
+def _raw_derived_ids(raw: RawElement, registry: Registry) -> ContractShape | None:
+    """Ids an element that failed validation still defines (versions, fields, reviews)."""
+    element_id = raw.raw_id
+    if element_id is None:
+        return None
+    if raw.section == "blueprint":
+        reviews = raw.node.get("reviews")
+        count = len(reviews) if isinstance(reviews, list) else 0
+        registry.derived.update(review_id(element_id, i) for i in range(count))
+    if raw.section != "contracts":
+        return None
+    shape: ContractShape = {}
+    for _, version, mapping in _raw_versions(raw):
+        vid = version_id(element_id, version)
+        registry.derived.add(vid)
+        keys: set[str] | None = set()
+        for part, _, item in _raw_fields(mapping):
+            path = item.get("path")
+            if isinstance(path, str):
+                registry.derived.add(field_id(vid, part, path))
+                if keys is not None:
+                    keys.add(f"{part}{path}")
+            else:
+                keys = None
+        shape.setdefault(version, None if keys is None else frozenset(keys))
+    return shape
+
+
+def _raw_dangling(raw: RawElement, registry: Registry) -> Iterator[BlueprintIssue]:
+    """Dangling references of an element that failed validation, on its well-formed values."""
+    for name, sections in REFERENCES.get(raw.section, ()):
+        for target in _texts(raw.node.get(name)):
+            problem = _reference_problem(target, sections, registry)
+            if problem is not None:
+                at = raw.locate_item(name, target)
+                yield issue(raw, at, IssueKind.DANGLING_REFERENCE, problem, name)
+    if raw.section != "contracts":
+        return
+    for i, _, mapping in _raw_versions(raw):
+        for part, j, item in _raw_fields(mapping):
+            target = item.get("classification")
+            if not isinstance(target, str):
+                continue
+            problem = _reference_problem(target, ("classifications",), registry)
+            if problem is not None:
+                loc = ("versions", i, part, j, "classification")
+                path = f"versions[{i}].{part}[{j}].classification"
+                yield issue(raw, raw.locate(loc), IssueKind.DANGLING_REFERENCE, problem, path)
+
+
 def _ids_of(model: BaseModel, name: str) -> list[str]:
     value = getattr(model, name, None)
     if value is None:
@@ -158,6 +264,8 @@ def _dangling(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator
 
 
 def _reference_problem(target: str, sections: tuple[str, ...], registry: Registry) -> str | None:
+    if target in registry.invalid and target not in registry.sections:
+        return None  # the element's id is reported where it is defined
     if sections == ANY:
         return None if registry.knows(target) else f"no element has id '{target}'"
     expected = " or ".join(NOUNS[s] for s in sections)
@@ -170,50 +278,68 @@ def _reference_problem(target: str, sections: tuple[str, ...], registry: Registr
 
 
 def _consistency(
-    raw: RawElement, model: BaseModel, contracts: dict[str, Contract]
+    raw: RawElement, model: BaseModel, shapes: dict[str, ContractShape]
 ) -> Iterator[BlueprintIssue]:
     if isinstance(model, Flow):
-        yield from _flow_consistency(raw, model, contracts)
+        yield from _flow_consistency(raw, model, shapes)
     if isinstance(model, Waiver) and model.element is None and model.fingerprint is None:
         message = "a waiver needs 'element' (an id) or 'fingerprint' (a finding fingerprint)"
         yield issue(raw, raw.at, IssueKind.MISSING_FIELD, message, "element")
 
 
 def _flow_consistency(
-    raw: RawElement, flow: Flow, contracts: dict[str, Contract]
+    raw: RawElement, flow: Flow, shapes: dict[str, ContractShape]
 ) -> Iterator[BlueprintIssue]:
     if flow.max_staleness_seconds is not None and flow.consistency is not Consistency.EVENTUAL:
         message = "only allowed when consistency is eventual"
         at = raw.locate(("max_staleness_seconds",))
         yield issue(raw, at, IssueKind.INVALID_VALUE, message, "max_staleness_seconds")
-    contract = contracts.get(flow.contract) if flow.contract is not None else None
+    yield from _flow_versions(raw, shapes)
+
+
+def _flow_versions(raw: RawElement, shapes: dict[str, ContractShape]) -> Iterator[BlueprintIssue]:
+    """The contract versions a flow names exist, and so do the fields it masks.
+
+    Read from the flow's raw values, so a flow that failed validation is checked too.
+    """
+    node = raw.node
+    contract_id = node.get("contract")
+    contract_id = contract_id if isinstance(contract_id, str) else None
+    shape = shapes.get(contract_id) if contract_id is not None else None
+    versions: dict[str, str] = {}
     for name in ("producer_version", "consumer_version"):
-        version = getattr(flow, name)
-        if version is None:
+        version = node.get(name)
+        if not isinstance(version, str):
             continue
+        versions[name] = version
         at = raw.locate((name,))
-        if flow.contract is None:
+        if node.get("contract") is None:
             message = "a contract version is given but the flow names no contract"
             yield issue(raw, at, IssueKind.INVALID_VALUE, message, name)
-        elif contract is not None and contract.version(version) is None:
-            known = ", ".join(v.version for v in contract.versions) or "none"
-            message = f"contract '{contract.id}' has no version '{version}' (versions: {known})"
+        elif shape is not None and version not in shape:
+            known = ", ".join(shape) or "none"
+            message = f"contract '{contract_id}' has no version '{version}' (versions: {known})"
             yield issue(raw, at, IssueKind.DANGLING_REFERENCE, message, name)
-    if not flow.masking:
+    masking = node.get("masking")
+    if not masking or not isinstance(masking, list):
         return
-    chosen = flow.producer_version or flow.consumer_version
-    if flow.contract is None or chosen is None:
+    chosen = versions.get("producer_version") or versions.get("consumer_version")
+    given = [node.get(n) for n in ("producer_version", "consumer_version")]
+    if node.get("contract") is None or given == [None, None]:
         message = "masking names contract fields, so the flow needs a contract and a version"
         yield issue(raw, raw.locate(("masking",)), IssueKind.INVALID_VALUE, message, "masking")
         return
-    version = contract.version(chosen) if contract is not None else None
-    if version is None:
+    if contract_id is None or chosen is None:
+        return  # a contract or a version of the wrong type, reported by validation
+    keys = shape.get(chosen) if shape is not None else None
+    if keys is None:
         return
-    keys = {f"{part.value}{item.path}" for part, item in version.fields()}
-    vid = version_id(flow.contract, chosen)
-    seen: set[str] = set()
-    for j, entry in enumerate(raw.node.get("masking") or []):
+    vid = version_id(contract_id, chosen)
+    seen: set[object] = set()
+    for j, entry in enumerate(masking):
         key = entry.get("field") if isinstance(entry, dict) else None
+        if not isinstance(key, str):
+            continue
         at = raw.locate(("masking", j, "field"))
         if key in seen:
             message = f"field '{key}' is masked twice"

@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -126,8 +126,42 @@ def _from_pydantic(raw: RawElement, model: type[BaseModel], error: Any) -> Bluep
     kind = _kind_of(error["type"])
     loc = _trim(raw.node, error["loc"], keep_last=kind in _KEEP_LAST)
     at = raw.locate(loc, key=kind is IssueKind.UNKNOWN_FIELD)
-    message = _message(error, model if len(loc) == 1 else None)
+    holder = _model_at(model, loc[:-1]) if kind is IssueKind.UNKNOWN_FIELD else None
+    message = _message(error, holder)
+    if holder is not None:
+        noun = NOUNS[raw.section] if holder is model and raw.section != "policies" else None
+        message += f"; {_noun_of(holder, noun)} has: {', '.join(holder.model_fields)}"
     return issue(raw, at, kind, message, field_path(loc))
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class of the mapping at `loc` inside an instance of `model`."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if current is not None else None
+        if info is None:
+            return None
+        current = _model_in(info.annotation)
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The one model class an annotation holds (`list[Field]`, `Review | None`), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is Annotated:
+        return _model_in(get_args(annotation)[0])
+    found = {m for arg in get_args(annotation) if (m := _model_in(arg)) is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _noun_of(model: type[BaseModel], noun: str | None) -> str:
+    """`a system`, `an alert rule`, `a contract version`."""
+    if noun is None:
+        noun = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 _KEEP_LAST = frozenset({IssueKind.MISSING_FIELD, IssueKind.UNKNOWN_FIELD})
