@@ -125,3 +125,38 @@ def test_secrets_are_rejected_in_any_section_even_unknown_ones(tmp_path: Path) -
         ("secret", "extras.password"),
     ]
     assert all(GITHUB not in str(i) and "hunter2" not in str(i) for i in caught.value.issues)
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["<CLUSTER_API_SECRET>", "${CLUSTER_API_SECRET}", "{{ cluster_api_secret }}", "TODO"],
+)
+def test_a_placeholder_secret_ref_is_not_a_reference_uri_not_a_secret(
+    tmp_path: Path, placeholder: str
+) -> None:
+    (tmp_path / "b.yaml").write_text(
+        "blueprint: {id: b, name: B, version: '1'}\n"
+        "credentials:\n"
+        f"  - {{id: cred, kind: api_key, secret_ref: '{placeholder}'}}\n"
+    )
+    with pytest.raises(BlueprintInvalid) as caught:
+        load_blueprint_files([tmp_path])
+    [issue] = caught.value.issues
+    assert (issue.line, issue.field, issue.kind) == (3, "secret_ref", "invalid_value")
+    assert f"{placeholder!r} is a placeholder, not a secret reference URI" in issue.message
+    # The accepted form, taken from the model's SECRET_REF_PATTERN.
+    assert "<scheme>://<path>" in issue.message and "[a-z][a-z0-9+.-]*" in issue.message
+    assert "vault://" in issue.message
+
+
+def test_a_literal_secret_ref_still_says_what_a_reference_looks_like(tmp_path: Path) -> None:
+    (tmp_path / "b.yaml").write_text(
+        "blueprint: {id: b, name: B, version: '1'}\n"
+        "credentials:\n  - {id: cred, kind: api_key, secret_ref: 'Xk9#pq2!vLm'}\n"
+    )
+    with pytest.raises(BlueprintInvalid) as caught:
+        load_blueprint_files([tmp_path])
+    [issue] = caught.value.issues
+    assert (issue.field, issue.kind) == ("secret_ref", "secret")
+    assert "not a secret reference URI" in issue.message and "<scheme>://<path>" in issue.message
+    assert "Xk9#pq2!vLm" not in str(issue)

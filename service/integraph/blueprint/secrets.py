@@ -10,13 +10,28 @@ from functools import lru_cache
 from typing import Any
 
 from integraph.blueprint.source import Loc
+from integraph.model.security import SECRET_REF_PATTERN
 
 ADVICE = (
     "never store secrets in blueprint files; store a reference to where the secret lives "
     "instead (e.g. vault://kv/app/name, aws-sm://prod/app/name, env://APP_SECRET)"
 )
 
-REFERENCE = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
+REFERENCE = re.compile(SECRET_REF_PATTERN)
+
+REFERENCE_FORM = (
+    "a secret reference URI is <scheme>://<path>, the scheme matching "
+    f"{SECRET_REF_PATTERN[1 : SECRET_REF_PATTERN.index('://')]} "
+    "(e.g. vault://kv/app/name, aws-sm://prod/app/name, env://APP_SECRET)"
+)
+"""What `secret_ref` accepts, from the model's SECRET_REF_PATTERN, for messages."""
+
+PLACEHOLDER = re.compile(
+    r"^\s*(?:<[\w .:/-]+>|\$\{[\w .:/-]+\}|\{\{[\w .:/-]+\}\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%"
+    r"|TODO|TBD|FIXME)\s*$"
+)
+"""A template placeholder (`<CLUSTER_API_SECRET>`, `${API_KEY}`, `{{ token }}`): not a secret,
+but not a reference either."""
 
 # Patterns that identify a secret whatever field holds it.
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -139,7 +154,11 @@ def secret_reason(key: str | None, value: Any) -> str | None:
         return next(reason for pattern, reason in PATTERNS if pattern.search(value))
     if REFERENCE.match(value):
         return None
+    if secret_field and PLACEHOLDER.match(value):
+        return None  # the field's own validation says it is not a reference
     if secret_field and value.strip():
+        if key == "secret_ref":
+            return f"a literal secret, not a secret reference URI ({REFERENCE_FORM})"
         return f"a literal secret ('{key}' must not hold the secret itself)"
     if secretish and _high_entropy(value):
         return f"a secret (a high-entropy string in '{key}')"

@@ -11,7 +11,7 @@ from typing import Annotated, Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from integraph.blueprint.errors import BlueprintIssue, IssueKind
-from integraph.blueprint.secrets import find_secrets
+from integraph.blueprint.secrets import PLACEHOLDER, REFERENCE_FORM, find_secrets
 from integraph.blueprint.source import Loc, Located, RawElement, field_path
 from integraph.model import NOUNS, POLICY_MODELS
 from integraph.model.contracts import FieldKey, JsonPointer, VersionString
@@ -28,8 +28,7 @@ PATTERN_HINTS: dict[str, str] = {
     ID_PATTERN: "is not a valid id (lower-case letters, digits, '.', '_' and '-', "
     "starting with a letter or digit)",
     REF_PATTERN: "is not a valid id",
-    SECRET_REF_PATTERN: "must be a reference URI such as vault://kv/app/name, "
-    "never the secret itself",
+    SECRET_REF_PATTERN: f"is not a secret reference URI: {REFERENCE_FORM}",
     _pattern_of(JsonPointer): "is not a JSON Pointer such as /card/pan",
     _pattern_of(FieldKey): "is not a field such as request/card/pan "
     "(request, response, message or error, then the path)",
@@ -211,6 +210,8 @@ def _message(error: Any, model: type[BaseModel] | None) -> str:
     if error_type == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
         hint = PATTERN_HINTS.get(pattern, f"does not match {pattern}")
+        if pattern == SECRET_REF_PATTERN and isinstance(value, str) and PLACEHOLDER.match(value):
+            return f"{_show(value)} is a placeholder, not a secret reference URI: {REFERENCE_FORM}"
         return hint if pattern in HIDDEN_PATTERNS else f"{_show(value)} {hint}"
     text = str(error["msg"]).split(", unable to")[0]
     if text.startswith("Input should be"):
