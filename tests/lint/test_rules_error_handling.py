@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from integraph.store.driver import Store
-from tests.lint.harness import findings_of
+from tests.lint.harness import findings_of, lint_blueprint
 
 SYSTEMS = [
     {"id": "orders", "name": "Orders", "trust_zone": "internal"},
@@ -720,6 +720,41 @@ async def test_res16_requirements_met(graph: Store, tmp_path: Path) -> None:
         },
     )
     assert found == []
+
+
+async def test_res16_batch_declared_only_with_a_cron_schedule(graph: Store, tmp_path: Path) -> None:
+    # The interval is derived from the cron expression when the flow gives only `schedule`.
+    def batch(flow_id: str, schedule: str, staleness: int) -> dict[str, object]:
+        return {
+            "id": flow_id,
+            "source": "orders",
+            "target": "billing",
+            "pattern": "batch",
+            "consistency": "eventual",
+            "max_staleness_seconds": staleness,
+            "schedule": schedule,
+        }
+
+    report = await lint_blueprint(
+        graph,
+        tmp_path / "bp",
+        {
+            "systems": SYSTEMS,
+            "components": COMPONENTS,
+            "flows": [
+                batch("daily-export", "0 2 * * *", 3600),  # daily, but data must be 1 h fresh
+                batch("weekday-export", "0 20 * * 1-5", 86400 * 2),  # 3 days old by Monday
+                batch("fresh-enough", "*/30 * * * *", 3600),
+            ],
+        },
+        ["RES-16"],
+    )
+    assert not report.rule_errors, report.rule_errors
+    found = {f.element: f for f in report.findings}
+    assert sorted(found) == ["daily-export", "weekday-export"]
+    assert found["daily-export"].details["schedule_interval_seconds"] == 86400
+    assert "runs only every 86400" in found["daily-export"].message
+    assert found["weekday-export"].details["schedule_interval_seconds"] == 259200
 
 
 # --- RES-17 alert without route ------------------------------------------------------------------

@@ -73,6 +73,61 @@ def test_flow_pattern_is_an_enum() -> None:
         Flow(id="f", source="a", target="b", pattern="evnt")
 
 
+def _batch(**extra: object) -> Flow:
+    return Flow.model_validate(
+        {"id": "f", "source": "a", "target": "b", "pattern": "batch", **extra}
+    )
+
+
+@pytest.mark.parametrize(
+    ("schedule", "interval"),
+    [
+        ("0 2 * * *", 86400),
+        ("*/15 * * * *", 900),
+        ("@daily", 86400),
+        ("0 20 * * 1-5", 3 * 86400),  # weekdays only: Friday's data is three days old on Monday
+        ("0 6 25 * *", 31 * 86400),  # monthly: the longest month
+        ("0 7,9,11,13,15 * * 1-5", 64 * 3600),  # Friday 15:00 to Monday 07:00
+    ],
+)
+def test_flow_schedule_interval_is_derived_from_the_cron_schedule(
+    schedule: str, interval: int
+) -> None:
+    flow = _batch(schedule=schedule)
+    assert flow.schedule_interval_seconds == interval
+    # Stored with both, it reads back the same.
+    assert Flow.model_validate(flow.model_dump()) == flow
+
+
+def test_flow_schedule_and_interval_must_agree() -> None:
+    # An interval the schedule has is kept (weekday batches run daily, three days at weekends).
+    assert (
+        _batch(schedule="0 20 * * 1-5", schedule_interval_seconds=86400).schedule_interval_seconds
+        == 86400
+    )
+    assert (
+        _batch(schedule="0 6 25 * *", schedule_interval_seconds=2592000).schedule_interval_seconds
+        == 2592000
+    )
+    with pytest.raises(ValidationError) as caught:
+        _batch(schedule="0 2 * * *", schedule_interval_seconds=3600)
+    [error] = caught.value.errors()
+    assert error["loc"] == ("schedule_interval_seconds",)
+    assert "disagrees with schedule '0 2 * * *', which runs every 86400 s" in error["msg"]
+    # Without a schedule the interval is what the author says.
+    assert _batch(schedule_interval_seconds=3600).schedule_interval_seconds == 3600
+    assert _batch().schedule_interval_seconds is None
+
+
+@pytest.mark.parametrize(
+    "schedule", ["0 2 * *", "0 0 2 * * *", "61 2 * * *", "daily", "0 0 30 2 *"]
+)
+def test_flow_schedule_must_be_a_five_field_cron_expression(schedule: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _batch(schedule=schedule)
+    assert [e["loc"] for e in caught.value.errors()] == [("schedule",)]
+
+
 def test_reference_sets_are_sorted_and_unique_but_via_keeps_order() -> None:
     credential = Credential(id="c", kind="mtls", held_by=["zeta", "alpha", "zeta"])
     assert credential.held_by == ["alpha", "zeta"]

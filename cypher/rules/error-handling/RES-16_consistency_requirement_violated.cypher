@@ -7,7 +7,9 @@
 //   The consistency a business process needs must be one the integration can deliver. Data
 //   copied by a batch is, just before the next run, as old as the interval between runs, so an
 //   eventual-consistency requirement with max_staleness_seconds shorter than
-//   schedule_interval_seconds is broken by design on every cycle. And an asynchronous exchange
+//   schedule_interval_seconds is broken by design on every cycle (a flow that gives only a cron
+//   `schedule` has its interval derived from it when it is validated: the longest gap between
+//   two runs, e.g. three days for a weekdays-only batch). And an asynchronous exchange
 //   (event, command, stream or batch) is eventually consistent by construction (Vogels,
 //   "Eventually Consistent"): the receiver sees the change only after the message is delivered
 //   and processed, so it cannot meet a "strong" requirement. Flows without a consistency

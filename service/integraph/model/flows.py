@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from enum import StrEnum
+from functools import lru_cache
+from itertools import pairwise
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from croniter import CroniterError, croniter
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from integraph.model.contracts import VersionString
 from integraph.model.element import Element, ElementId
@@ -41,6 +45,76 @@ class TransportEncryption(StrEnum):
     MESSAGE = "message"
 
 
+_MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+_WINDOW = (datetime.date(2000, 1, 1), datetime.date(2009, 1, 1))
+"""The runs compared: nine years cover weekdays, month lengths and leap days (29 February)."""
+_DAY = 86400
+
+
+def _values(field: list[int | str], every: range) -> list[int]:
+    return list(every) if field == ["*"] else [int(v) for v in field]
+
+
+def _run_days(
+    expression: str,
+    dom: list[int | str],
+    months: list[int | str],
+    dow: list[int | str],
+    nth: dict[int, set[int]],
+) -> list[int]:
+    """Ordinals of the days in the window on which the schedule runs (cron's rule: when both
+    day fields are restricted a day matching either one runs)."""
+    start, end = _WINDOW
+    if nth or any(not isinstance(v, int) for v in [*dom, *months, *dow] if v != "*"):
+        # L (last day) and friends: ask croniter, one day at a time.
+        day_fields = " ".join(expression.split()[2:5])
+        runs = croniter(f"0 0 {day_fields}", datetime.datetime(start.year - 1, 12, 31, 23, 59))
+        days: list[int] = []
+        while (day := runs.get_next(datetime.datetime).date()) < end:
+            days.append(day.toordinal())
+        return days
+    any_dom, any_dow = dom == ["*"], dow == ["*"]
+    dom_set, dow_set = set(_values(dom, range(1, 32))), set(_values(dow, range(7)))
+    month_set = set(_values(months, range(1, 13)))
+    days = []
+    for ordinal in range(start.toordinal(), end.toordinal()):
+        day = datetime.date.fromordinal(ordinal)
+        if day.month not in month_set:
+            continue
+        in_dom, in_dow = day.day in dom_set, day.isoweekday() % 7 in dow_set
+        either = not any_dom and not any_dow  # both restricted: either one will do
+        if (in_dom or in_dow) if either else (in_dom and in_dow):
+            days.append(ordinal)
+    return days
+
+
+@lru_cache(maxsize=1024)
+def cron_gaps(expression: str) -> tuple[int, int]:
+    """Shortest and longest time in seconds between two consecutive runs of a standard
+    five-field cron expression (minute hour day-of-month month day-of-week, or a macro such as
+    ``@daily``); ValueError when it is not one or never runs twice."""
+    text = " ".join(expression.split())
+    if text.lower() not in _MACROS and len(text.split()) != 5:
+        raise ValueError(
+            "must be a cron expression of five fields (minute hour day-of-month month "
+            "day-of-week), e.g. '0 2 * * *', or a macro such as @daily"
+        )
+    try:
+        (minutes, hours, dom, months, dow), nth = croniter.expand(text)
+        hours_of_day, minutes_of_hour = _values(hours, range(24)), _values(minutes, range(60))
+        times = sorted(h * 3600 + m * 60 for h in hours_of_day for m in minutes_of_hour)
+        days = _run_days(text, dom, months, dow, nth)
+    except (CroniterError, ValueError, TypeError) as exc:
+        raise ValueError(f"is not a valid cron expression: {exc}") from None
+    gaps = [b - a for a, b in pairwise(times)]
+    gaps += [(b - a) * _DAY - times[-1] + times[0] for a, b in pairwise(days)]
+    if not gaps:
+        raise ValueError(
+            "does not run twice in nine years (e.g. 30 February): no interval to derive"
+        )
+    return min(gaps), max(gaps)
+
+
 def _by_field(masking: list[FieldMasking]) -> list[FieldMasking]:
     # Stored as relationships (unordered), so keep one canonical order.
     return sorted(masking, key=lambda item: item.field)
@@ -64,8 +138,12 @@ class Flow(Element):
     consistency: Consistency | None = None
     max_staleness_seconds: float | None = Field(default=None, ge=0)
     schedule: str | None = None
-    """Cron expression, for batch flows."""
-    schedule_interval_seconds: float | None = Field(default=None, gt=0)
+    """Cron expression (five fields, e.g. `0 2 * * *`), for batch flows."""
+    schedule_interval_seconds: float | None = Field(default=None, gt=0, validate_default=True)
+    """Time between two runs. Derived from `schedule` when left out: the longest gap between
+    two of its runs (how old the copied data gets, e.g. 259200 for weekdays only). When both
+    are given the interval must be one the schedule has (between its shortest and longest
+    gap)."""
     volume_per_day: int | None = Field(default=None, ge=0)
     peak_per_second: float | None = Field(default=None, ge=0)
     latency_p99_ms: float | None = Field(default=None, ge=0)
@@ -83,3 +161,31 @@ class Flow(Element):
     third_party_justification: str | None = None
     """Why sensitive data may go to an external party."""
     tags: list[str] = []
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule_is_cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            cron_gaps(value)
+        return value
+
+    @field_validator("schedule_interval_seconds")
+    @classmethod
+    def _interval_from_schedule(cls, value: float | None, info: ValidationInfo) -> float | None:
+        schedule = info.data.get("schedule")
+        if schedule is None:
+            return value
+        shortest, longest = cron_gaps(schedule)
+        if value is None:
+            return float(longest)
+        if not shortest <= value <= longest:
+            runs = (
+                f"every {shortest} s"
+                if shortest == longest
+                else (f"at intervals of {shortest} to {longest} s")
+            )
+            raise ValueError(
+                f"{value:g} disagrees with schedule '{schedule}', which runs {runs} "
+                "(leave schedule_interval_seconds out to derive it from the schedule)"
+            )
+        return value
