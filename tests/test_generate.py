@@ -13,6 +13,7 @@ from integraph.blueprint.export import write_blueprint_files
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.cli.generate import generate
 from integraph.generate import generate_landscape
+from integraph.graph import SECTION_LABELS, NodeLabel, to_graph
 from integraph.knowledge.load import load_landscape
 from integraph.model import (
     ASYNC_PATTERNS,
@@ -157,3 +158,20 @@ async def test_a_generated_landscape_loads_into_neo4j(graph: Store) -> None:
     assert (await graph.read_transaction(count("Flow")))[0]["n"] == len(landscape.flows) == 500
     assert (await graph.read_transaction(count("Element")))[0]["n"] == report.elements
     assert report.created == report.elements
+
+
+def test_one_count_agrees_with_the_graph_rows(large: Landscape) -> None:
+    count = large.count()
+    by_label = {label: len(rows) for label, rows in to_graph(large).nodes.items()}
+    assert count.total == sum(by_label.values())  # what a load reports as elements
+    expected = {
+        "blueprint": by_label[NodeLabel.BLUEPRINT],
+        "review": by_label[NodeLabel.REVIEW],
+        "contract version": by_label[NodeLabel.CONTRACT_VERSION],
+        "field": by_label[NodeLabel.FIELD],
+    }
+    expected |= {k: count.by_kind[k] for k in count.by_kind if k not in expected}
+    assert count.by_kind == expected
+    assert count.by_kind["review"] == 1  # what the generate table left out
+    assert count.elements == sum(1 for _ in large.elements())
+    assert count.elements == sum(by_label[label] for label in SECTION_LABELS.values())

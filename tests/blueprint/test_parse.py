@@ -121,3 +121,25 @@ def test_empty_files_and_empty_sections_are_fine(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("")
     (tmp_path / "b.yaml").write_text("blueprint: {id: b, name: B, version: '1'}\nflows:\n")
     assert load_blueprint_files([tmp_path]).flows == []
+
+
+def test_count_by_kind(minimal: Landscape) -> None:
+    count = minimal.count()
+    assert count.by_kind == {
+        "blueprint": 1,
+        "review": 2,
+        "team": 2,
+        "system": 3,
+        "component": 4,
+        "contract": 2,
+        "contract version": sum(len(c.versions) for c in minimal.contracts),
+        "field": sum(1 for _ in minimal.fields()),
+        "flow": 4,
+        "policy": 6,
+        "credential": 2,
+        "classification": 2,
+        "decision": 2,
+        "waiver": 1,
+    }
+    assert count.elements == sum(1 for _ in minimal.elements()) == 28
+    assert count.total == len(minimal.sources)  # every id: elements, versions, fields, reviews

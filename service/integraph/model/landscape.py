@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Self
 
 from pydantic import model_validator
@@ -72,6 +73,37 @@ SECTION_MODELS: dict[str, type[Model]] = {
 """Model class per section; `policies` are chosen by their `kind` (see POLICY_MODELS)."""
 
 
+@dataclass(frozen=True)
+class LandscapeCount:
+    """How many of each kind a landscape holds, counted as the graph stores them.
+
+    `by_kind` has one entry per node kind (the blueprint, its reviews, each section's
+    elements, contract versions and fields); `total` is their sum, the number of graph nodes
+    a load writes; `elements` counts top-level elements only (sections' entries).
+    """
+
+    by_kind: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+    @property
+    def elements(self) -> int:
+        return sum(self.by_kind[NOUNS[section]] for section in LIST_SECTIONS)
+
+
+COUNT_KINDS: tuple[str, ...] = (
+    "blueprint",
+    "review",
+    *(NOUNS[s] for s in LIST_SECTIONS[:4]),
+    "contract version",
+    "field",
+    *(NOUNS[s] for s in LIST_SECTIONS[4:]),
+)
+"""The kinds of LandscapeCount.by_kind, in printing order."""
+
+
 class BlueprintFile(Model):
     """What one blueprint file may hold: every section is optional."""
 
@@ -129,6 +161,20 @@ class Landscape(BlueprintFile):
         for _, version, vid in self.versions():
             for part, item in version.fields():
                 yield vid, part, item, field_id(vid, part.value, item.path)
+
+    def count(self) -> LandscapeCount:
+        """Elements by kind as the graph stores them (reviews, versions and fields included)."""
+        by_kind = dict.fromkeys(COUNT_KINDS, 0)
+        if self.blueprint is not None:
+            by_kind["blueprint"] = 1
+            by_kind["review"] = len(self.blueprint.reviews)
+        for section in LIST_SECTIONS:
+            by_kind[NOUNS[section]] = len(getattr(self, section))
+        for contract in self.contracts:
+            by_kind["contract version"] += len(contract.versions)
+            for version in contract.versions:
+                by_kind["field"] += sum(1 for _ in version.fields())
+        return LandscapeCount(by_kind)
 
     def source(self, element_id: str) -> SourceLocation | None:
         """Where the element, version, field or review with this id was defined."""
