@@ -106,7 +106,7 @@ CLASSIFICATIONS = [
         "audit_required": True,
         "min_audit_retention_days": 365,
     },
-    {"id": "pii-contact", "category": "pii", "regulations": ["GDPR"]},
+    {"id": "pii-contact", "category": "pii", "regulations": ["GDPR"], "masking_required": True},
     {"id": "phi-record", "category": "phi", "regulations": ["hipaa"]},
     {"id": "public-info", "category": "public"},
 ]
@@ -542,7 +542,7 @@ async def test_sec08_masked_or_encrypted_fields_are_fine(graph: Store, tmp_path:
         "SEC-08",
         _data(
             [
-                # Masked in the producer version (2.0.0); the consumer version's fields match by key.
+                # Masked in the producer version (2.0.0); the consumer version's match by key.
                 _pay("checkout", "shop", "payments", masking=masking),
                 _pay("authorise", "payments", "processor", transport_encryption="message"),
                 # The e-mail comes back from the processor to payments, not to the third party.
@@ -556,6 +556,46 @@ async def test_sec08_masked_or_encrypted_fields_are_fine(graph: Store, tmp_path:
         ),
     )
     assert found == []
+
+
+async def test_sec08_respects_masking_required_false(graph: Store, tmp_path: Path) -> None:
+    # Personal data whose classification says it need not be masked (a pseudonymous member
+    # number) is not a finding; the e-mail beside it, which must be masked, still is.
+    member = {
+        "id": "pii-member-number",
+        "category": "pii",
+        "regulations": ["GDPR"],
+        "masking_required": False,
+    }
+    loyalty = {
+        "id": "loyalty-api",
+        "kind": "openapi",
+        "versions": [
+            {
+                "version": "1",
+                "request": [
+                    _field("/member/number", "pii-member-number"),
+                    _field("/member/email", "pii-contact"),
+                ],
+            }
+        ],
+    }
+    sections = _data(
+        [
+            _flow(
+                "join-loyalty",
+                "shop",
+                "payments",
+                contract="loyalty-api",
+                producer_version="1",
+                consumer_version="1",
+            )
+        ]
+    )
+    sections["classifications"] = [*CLASSIFICATIONS, member]
+    sections["contracts"] = [PAY_API, HEALTH_API, PUBLIC_API, loyalty]
+    found = await findings_of(graph, tmp_path, "SEC-08", sections)
+    assert found == [("join-loyalty", ("loyalty-api@1#request/member/email",))]
 
 
 # SEC-09: regulated data without transport encryption

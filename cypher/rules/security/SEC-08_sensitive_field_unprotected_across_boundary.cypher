@@ -8,10 +8,13 @@
 //   zone that is entitled to them: PCI DSS v4 requirement 3.4.1 (PAN masked, at most BIN and
 //   last four digits) and 4.2.1 (strong cryptography for PAN in transit over open networks),
 //   GDPR articles 25 and 32(1)(a) (protection by design, pseudonymisation and encryption), and
-//   the HIPAA security rule (45 CFR 164.312(e), transmission security). A field is sensitive
-//   when its classification says masking_required or its category is one of
-//   sensitive_categories; a flow carries the fields of the contract versions it uses (every
-//   version of its contract when it names none). The field crosses a boundary when the flow's
+//   the HIPAA security rule (45 CFR 164.312(e), transmission security). Whether a field must
+//   be masked is its classification's masking_required flag: true is checked, false is
+//   respected whatever the category (the blueprint's default is false, so a pii or pci
+//   classification says masking_required: true to be checked here); only a classification
+//   stored without the flag falls back to its category being one of sensitive_categories. A
+//   flow carries the fields of the contract versions it uses (every version of its contract
+//   when it names none). The field crosses a boundary when the flow's
 //   systems are in different trust zones, or when the side receiving that field is a third
 //   party (external: true): request and message fields go to the target, response and error
 //   fields come back to the source. It is protected when the flow masks that field (any
@@ -31,7 +34,7 @@
 //   protecting_methods: [tokenised, hashed, encrypted, redacted, pseudonymised]
 //   protecting_encryption: [message]
 MATCH (cl:Classification)
-WHERE cl.masking_required = true OR cl.category IN $sensitive_categories
+WHERE coalesce(cl.masking_required, cl.category IN $sensitive_categories)
 // From the few sensitive classifications (the anchor) to their fields and versions.
 MATCH (cl)<-[:CLASSIFIED_AS]-(fld:Field)<-[:HAS_FIELD]-(v:ContractVersion)
 // The flows carrying the version: those using it, and those naming only its contract.
