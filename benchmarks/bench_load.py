@@ -26,10 +26,10 @@ from tests.neo4j_target import free_port
 from integraph.blueprint.export import write_blueprint_files
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.config import Settings, load_settings
+from integraph.context import open_context
 from integraph.generate import generate_landscape
 from integraph.graph import to_graph
 from integraph.knowledge.load import load_blueprint, load_landscape
-from integraph.store.connect import open_store
 from integraph.store.embedded import EmbeddedNeo4j
 
 TARGET = 20_000
@@ -61,9 +61,9 @@ async def bench(settings: Settings, folder: Path, systems: int, seed: int) -> No
     del landscape
 
     began = time.perf_counter()
-    store = await open_store(settings)
-    timed("start embedded Neo4j + migrate", began)
-    try:
+    async with open_context(settings, schema="migrate") as context:
+        store = context.store
+        timed("start embedded Neo4j + migrate", began)
         began = time.perf_counter()
         parsed = load_blueprint_files([folder])
         parse = timed("parse + validate", began)
@@ -91,8 +91,6 @@ async def bench(settings: Settings, folder: Path, systems: int, seed: int) -> No
             f"updated {again.updated}, unchanged {again.unchanged:,}"
         )
         print(f"peak memory of the Python process: {peak_mib():,.0f} MiB (ru_maxrss)")
-    finally:
-        await store.close()
 
 
 def main() -> None:

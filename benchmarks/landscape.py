@@ -14,9 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.neo4j_target import free_port
 
 from integraph.config import load_settings
+from integraph.context import open_context
 from integraph.generate import generate_landscape
 from integraph.knowledge.load import load_landscape
-from integraph.store.connect import open_store
 from integraph.store.driver import Store
 from integraph.store.embedded import EmbeddedNeo4j
 
@@ -37,16 +37,15 @@ async def loaded_landscape(
         began = time.perf_counter()
         landscape = generate_landscape(systems, seed)
         print(f"generated {systems:,} systems in {time.perf_counter() - began:.1f} s", flush=True)
-        store = await open_store(settings)
         try:
-            began = time.perf_counter()
-            report = await load_landscape(store, landscape)
-            print(
-                f"loaded {report.elements:,} elements, {report.relationships:,} relationships "
-                f"in {time.perf_counter() - began:.1f} s",
-                flush=True,
-            )
-            yield store
+            async with open_context(settings, schema="migrate") as context:
+                began = time.perf_counter()
+                report = await load_landscape(context.store, landscape)
+                print(
+                    f"loaded {report.elements:,} elements, {report.relationships:,} "
+                    f"relationships in {time.perf_counter() - began:.1f} s",
+                    flush=True,
+                )
+                yield context.store
         finally:
-            await store.close()
             EmbeddedNeo4j(settings).stop()

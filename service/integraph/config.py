@@ -8,16 +8,18 @@ No Neo4j URI at all means the embedded default: Integraph starts its own Neo4j o
 from __future__ import annotations
 
 import os
+import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from integraph.errors import ConfigurationError
@@ -26,8 +28,20 @@ URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 CONFIG_FILE_NAME = "integraph.toml"
 
 
-def _env(name: str) -> AliasChoices:
+def _neo4j(name: str) -> AliasChoices:
+    """A Neo4j connection setting: ``NEO4J_X`` (the usual name) or ``INTEGRAPH_NEO4J_X``."""
     return AliasChoices(f"INTEGRAPH_{name}", name)
+
+
+def _own(name: str) -> AliasChoices:
+    """Every other setting has exactly one name, ``INTEGRAPH_X``."""
+    return AliasChoices(f"INTEGRAPH_{name}")
+
+
+def default_home() -> Path:
+    """The per-user state directory: the embedded server's data never lands in a work tree."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "integraph"
 
 
 def config_file_path() -> Path | None:
@@ -42,33 +56,73 @@ def config_file_path() -> Path | None:
     return local if local.is_file() else None
 
 
+def read_config_file(path: Path | None = None) -> dict[str, Any]:
+    """The settings file as a table (empty when there is none): the one TOML reader.
+
+    Top-level keys are settings (``NEO4J_URI = ...``); the ``[lint]`` table is the lint
+    configuration (``integraph.lint.config``).
+    """
+    path = path or config_file_path()
+    return {} if path is None else _read_toml(path.resolve())
+
+
+@cache
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"{path}: cannot read the config file: {exc}") from None
+
+
+class _ConfigFileSource(PydanticBaseSettingsSource):
+    """Settings from the top-level keys of the config file, by the same names as the env."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads the whole file
+
+    def __call__(self) -> dict[str, Any]:
+        table = read_config_file()
+        return {k: v for k, v in table.items() if not isinstance(v, dict)}
+
+
 class Settings(BaseSettings):
     """Where Neo4j is, how to log in, and how the embedded server is sized."""
 
     model_config = SettingsConfigDict(extra="ignore")
 
-    neo4j_uri: str | None = Field(default=None, validation_alias=_env("NEO4J_URI"))
-    neo4j_user: str = Field(default="neo4j", validation_alias=_env("NEO4J_USER"))
-    neo4j_password: SecretStr | None = Field(default=None, validation_alias=_env("NEO4J_PASSWORD"))
-    neo4j_database: str = Field(default="neo4j", validation_alias=_env("NEO4J_DATABASE"))
-    connect_timeout_s: float = Field(default=10.0, gt=0)
-    query_timeout_s: float = Field(default=120.0, gt=0)
+    neo4j_uri: str | None = Field(default=None, validation_alias=_neo4j("NEO4J_URI"))
+    neo4j_user: str = Field(default="neo4j", validation_alias=_neo4j("NEO4J_USER"))
+    neo4j_password: SecretStr | None = Field(
+        default=None, validation_alias=_neo4j("NEO4J_PASSWORD")
+    )
+    neo4j_database: str = Field(default="neo4j", validation_alias=_neo4j("NEO4J_DATABASE"))
+    connect_timeout_s: float = Field(default=10.0, gt=0, validation_alias=_own("CONNECT_TIMEOUT_S"))
+    query_timeout_s: float = Field(default=120.0, gt=0, validation_alias=_own("QUERY_TIMEOUT_S"))
 
-    home: Path = Field(default=Path(".integraph"), validation_alias=AliasChoices("INTEGRAPH_HOME"))
-    cache_dir: Path | None = Field(
-        default=None, validation_alias=AliasChoices("INTEGRAPH_CACHE_DIR")
-    )
+    home: Path = Field(default_factory=default_home, validation_alias=_own("HOME"))
+    cache_dir: Path | None = Field(default=None, validation_alias=_own("CACHE_DIR"))
     embedded_port: int = Field(
-        default=17687, ge=1, le=65535, validation_alias=AliasChoices("INTEGRAPH_EMBEDDED_PORT")
+        default=17687, ge=1, le=65535, validation_alias=_own("EMBEDDED_PORT")
     )
-    embedded_heap: str = Field(
-        default="1g", validation_alias=AliasChoices("INTEGRAPH_EMBEDDED_HEAP")
-    )
-    embedded_page_cache: str = Field(
-        default="512m", validation_alias=AliasChoices("INTEGRAPH_EMBEDDED_PAGE_CACHE")
-    )
+    embedded_heap: str = Field(default="1g", validation_alias=_own("EMBEDDED_HEAP"))
+    embedded_page_cache: str = Field(default="512m", validation_alias=_own("EMBEDDED_PAGE_CACHE"))
     embedded_start_timeout_s: float = Field(
-        default=120.0, gt=0, validation_alias=AliasChoices("INTEGRAPH_EMBEDDED_START_TIMEOUT")
+        default=120.0, gt=0, validation_alias=_own("EMBEDDED_START_TIMEOUT_S")
+    )
+
+    # What one blueprint file may cost to read (integraph.blueprint.limits)
+    blueprint_max_file_bytes: int = Field(
+        default=64 * 1024 * 1024, gt=0, validation_alias=_own("BLUEPRINT_MAX_FILE_BYTES")
+    )
+    blueprint_max_depth: int = Field(default=64, gt=1, validation_alias=_own("BLUEPRINT_MAX_DEPTH"))
+    blueprint_max_alias_nodes: int = Field(
+        default=10_000, ge=0, validation_alias=_own("BLUEPRINT_MAX_ALIAS_NODES")
+    )
+    blueprint_max_scalar_chars: int = Field(
+        default=64 * 1024, gt=0, validation_alias=_own("BLUEPRINT_MAX_SCALAR_CHARS")
+    )
+    blueprint_max_integer_digits: int = Field(
+        default=100, gt=0, le=4000, validation_alias=_own("BLUEPRINT_MAX_INTEGER_DIGITS")
     )
 
     @field_validator("neo4j_uri")
@@ -105,11 +159,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        path = config_file_path()
-        if path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
-        return tuple(sources)
+        return (init_settings, env_settings, _ConfigFileSource(settings_cls))
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -33,7 +33,24 @@ class MigrationFailed(IntegraphError):
     exit_code = 5
 
 
+class CommitOutcomeUnknown(DatabaseUnavailable):
+    """The connection dropped during a commit: the transaction may or may not have been written."""
+
+
+class SchemaNotCurrent(MigrationFailed):
+    """The database lacks migrations (or has newer ones); says what to run."""
+
+
 class QueryFailed(IntegraphError):
     """A named query failed in a way that is not the user's input (timeout, server error)."""
 
     exit_code = 6
+
+
+class CypherError(QueryFailed):
+    """Neo4j refused or failed a statement; carries the server's status code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}" if code else message)
+        self.code = code
+        self.message = message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from integraph.lint.catalogue import render_catalogue
-from integraph.lint.rules import load_rules
+from integraph.lint.loading import load_rules
 from tests.conftest import ROOT
 
 

@@ -9,7 +9,8 @@ import pytest
 from integraph.lint.baseline import read_baseline, write_baseline
 from integraph.lint.config import LintConfig
 from integraph.lint.findings import BASELINED, OPEN, WAIVED, fingerprint
-from integraph.lint.rules import RuleInvalid, Severity, load_rules, parse_rule
+from integraph.lint.loading import load_rules
+from integraph.lint.rules import RuleInvalid, Severity, parse_rule
 from integraph.lint.service import choose_rules, lint
 from integraph.store.driver import Store
 from tests.lint.harness import TODAY, lint_blueprint, write_blueprint
@@ -75,7 +76,7 @@ async def test_failing_rules_are_reported_and_the_rest_run(
     await load_blueprint(graph, [tmp_path / "bp"])
     team_rules = [f"TEAM-0{i}" for i in range(1, 5)]
     rules = choose_rules(rule_dirs=[broken_rules], ids=["SEC-01", *team_rules])
-    report = await lint(graph, rules, config=LintConfig(rule_timeout_s=2), today=TODAY)
+    report = await lint(graph, rules, config=LintConfig(rule_timeout_s=6), today=TODAY)
     errors = {e.rule_id: e.message for e in report.rule_errors}
     assert set(errors) == {"TEAM-01", "TEAM-02", "TEAM-03"}
     assert "SyntaxError" in errors["TEAM-01"] or "Invalid input" in errors["TEAM-01"]

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j.exceptions import Neo4jError
 from ruamel.yaml import YAML
 
 from integraph.blueprint.parse import load_blueprint_files
+from integraph.errors import CypherError
 from integraph.graph import to_graph
 from integraph.knowledge.load import export_blueprint, load_blueprint
 from integraph.store.driver import Store, Tx
@@ -159,7 +159,7 @@ async def test_failure_mid_load_leaves_the_graph_as_it_was(graph: Store) -> None
     async def work(tx: Tx) -> None:
         await write_rows(tx, rows, "minimal", prune=True)
 
-    with pytest.raises(Neo4jError):
+    with pytest.raises(CypherError):
         await graph.write_transaction(work)
     assert await snapshot(graph) == before
 

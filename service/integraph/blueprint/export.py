@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
+from integraph.blueprint.content import landscape_content
 from integraph.blueprint.yaml_text import dump_yaml_text
-from integraph.model import LIST_SECTIONS, Landscape
+from integraph.model import Landscape
 
 
 def write_blueprint_files(landscape: Landscape, out_dir: Path) -> list[Path]:
@@ -17,27 +16,15 @@ def write_blueprint_files(landscape: Landscape, out_dir: Path) -> list[Path]:
     The output is deterministic and loads back into an equal landscape (sources aside).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    if landscape.blueprint is not None:
-        written.append(
-            _write(out_dir / "blueprint.yaml", {"blueprint": _plain(landscape.blueprint)})
-        )
-    for section in LIST_SECTIONS:
-        items = getattr(landscape, section)
-        if items:
-            content = {section: [_plain(item) for item in items]}
-            written.append(_write(out_dir / f"{section}.yaml", content))
-    return written
+    return [
+        _write(out_dir / f"{section}.yaml", {section: value})
+        for section, value in landscape_content(landscape).items()
+    ]
 
 
 def dump_yaml(content: dict[str, Any]) -> str:
     """Block-style YAML text of `content`, keys in model order, multi-line text as `|`."""
     return dump_yaml_text(content)
-
-
-def _plain(model: BaseModel) -> dict[str, Any]:
-    # Defaults are left out: the files stay short and read back to the same values.
-    return model.model_dump(mode="python", exclude_defaults=True)
 
 
 def _write(path: Path, content: dict[str, Any]) -> Path:

@@ -7,6 +7,10 @@ Blueprint files come from pull requests; a hostile or broken file must end in a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from integraph.config import Settings
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,17 @@ class BlueprintLimits:
     """Characters of one scalar (a key or a value)."""
     max_integer_digits: int = 100
     """Digits of one integer (Python refuses to convert ones beyond 4,300 digits)."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BlueprintLimits:
+        """The limits configured by ``INTEGRAPH_BLUEPRINT_MAX_*``."""
+        return cls(
+            max_file_bytes=settings.blueprint_max_file_bytes,
+            max_depth=settings.blueprint_max_depth,
+            max_alias_nodes=settings.blueprint_max_alias_nodes,
+            max_scalar_chars=settings.blueprint_max_scalar_chars,
+            max_integer_digits=settings.blueprint_max_integer_digits,
+        )
 
 
 DEFAULT_LIMITS = BlueprintLimits()

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from integraph.blueprint.parse import load_blueprint_files
+from integraph.blueprint.limits import BlueprintLimits
+from integraph.blueprint.parse import read_blueprint_files
 from integraph.blueprint.schema import blueprint_json_schema
-from integraph.cli.output import console, is_terminal
+from integraph.cli.output import console, err_console, is_terminal
+from integraph.cli.session import run_in_context
 from integraph.config import load_settings
-from integraph.knowledge.load import export_blueprint, load_blueprint
-from integraph.store.connect import open_store
+from integraph.context import AppContext
+from integraph.knowledge.load import LoadReport, export_blueprint, load_blueprint
 
 PATHS = typer.Argument(..., help="Blueprint files or folders (read recursively).", exists=True)
 
 
 def validate(paths: list[Path] = PATHS) -> None:
     """Check blueprint files without a database: every problem with file, line and field."""
-    landscape = load_blueprint_files(paths)
-    count = sum(1 for _ in landscape.elements())
+    result = read_blueprint_files(paths, limits=BlueprintLimits.from_settings(load_settings()))
+    for notice in result.notices:
+        err_console.print(str(notice), markup=False, highlight=False, soft_wrap=True)
+    landscape = result.landscape
     name = landscape.blueprint.id if landscape.blueprint else "(no blueprint section)"
-    console.print(f"{name}: {count} elements, no problems")
+    console.print(
+        f"{name}: {landscape.count().total} elements in {result.files} files, no problems"
+    )
 
 
 def load(
@@ -35,36 +40,36 @@ def load(
 ) -> None:
     """Validate, then load blueprint files into the graph in one transaction (idempotent)."""
 
-    async def run() -> None:
-        store = await open_store(load_settings())
-        try:
-            if is_terminal():
-                with Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TimeElapsedColumn(),
-                    console=console,
-                    transient=True,
-                ) as bar:
-                    task = bar.add_task("loading", total=None)
+    async def work(context: AppContext) -> LoadReport:
+        limits = BlueprintLimits.from_settings(context.settings)
+        if not is_terminal():
+            return await load_blueprint(context.store, paths, prune=prune, limits=limits)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("loading", total=None)
 
-                    def progress(step: str, done: int, total: int) -> None:
-                        bar.update(task, description=f"loading {step}", completed=done, total=total)
+            def progress(step: str, done: int, total: int) -> None:
+                bar.update(task, description=f"loading {step}", completed=done, total=total)
 
-                    report = await load_blueprint(store, paths, prune=prune, progress=progress)
-            else:
-                report = await load_blueprint(store, paths, prune=prune)
-        finally:
-            await store.close()
-        console.print(
-            f"loaded blueprint '{report.blueprint}': {report.elements} elements, "
-            f"{report.relationships} relationships in {report.seconds:.1f} s\n"
-            f"  created {report.created}, updated {report.updated}, "
-            f"unchanged {report.unchanged}, deleted {report.deleted}"
-        )
+            return await load_blueprint(
+                context.store, paths, prune=prune, progress=progress, limits=limits
+            )
 
-    asyncio.run(run())
+    report = run_in_context(work)
+    for notice in report.notices:
+        err_console.print(str(notice), markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        f"loaded blueprint '{report.blueprint}': {report.elements} elements, "
+        f"{report.relationships} relationships in {report.seconds:.1f} s\n"
+        f"  created {report.created}, updated {report.updated}, "
+        f"unchanged {report.unchanged}, deleted {report.deleted}"
+    )
 
 
 def export(
@@ -75,19 +80,14 @@ def export(
 ) -> None:
     """Write blueprints from the graph back as files that load to the same graph."""
 
-    async def run() -> None:
-        store = await open_store(load_settings())
-        try:
-            reports = await export_blueprint(store, out_dir, blueprint=blueprint)
-        finally:
-            await store.close()
-        for report in reports:
-            console.print(
-                f"exported blueprint '{report.blueprint}': {report.elements} elements "
-                f"into {len(report.files)} files under {report.files[0].parent}"
-            )
-
-    asyncio.run(run())
+    reports = run_in_context(
+        lambda context: export_blueprint(context.store, out_dir, blueprint=blueprint)
+    )
+    for report in reports:
+        console.print(
+            f"exported blueprint '{report.blueprint}': {report.elements} elements "
+            f"into {len(report.files)} files under {report.files[0].parent}"
+        )
 
 
 def schema() -> None:

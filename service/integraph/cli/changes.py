@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
 import typer
 
 from integraph.cli.impact import render_blast_text
-from integraph.config import load_settings
+from integraph.cli.session import run_in_context
+from integraph.context import AppContext
 from integraph.errors import ConfigurationError
 from integraph.impact.contract_check import ContractCheck, check_contract
 from integraph.impact.whatif import WhatIfReport, read_changeset, what_if
-from integraph.lint.config import load_lint_config
 from integraph.lint.service import choose_rules
-from integraph.store.connect import open_store
 
 
 def _format(fmt: str) -> None:
@@ -33,14 +31,9 @@ def contract_check(
     """Check a proposed version against the stored contract; list the consumers it breaks."""
     _format(fmt)
 
-    async def run() -> ContractCheck:
-        store = await open_store(load_settings())
-        try:
-            return await check_contract(store, contract_id, proposal)
-        finally:
-            await store.close()
-
-    check = asyncio.run(run())
+    check: ContractCheck = run_in_context(
+        lambda context: check_contract(context.store, contract_id, proposal)
+    )
     if fmt == "json":
         data = {
             "contract": check.contract,
@@ -80,17 +73,14 @@ def whatif(
     _format(fmt)
     changes = read_changeset(changeset)
 
-    async def run() -> WhatIfReport:
-        store = await open_store(load_settings())
-        try:
-            config = load_lint_config()
-            return await what_if(
-                store, changes, choose_rules(config=config), config=config, depth=depth
-            )
-        finally:
-            await store.close()
+    async def work(context: AppContext) -> WhatIfReport:
+        config = context.lint_config
+        rules = choose_rules(config=config)
+        return await what_if(
+            context.store, changes, rules, config=config, depth=depth, origin=str(changeset)
+        )
 
-    report = asyncio.run(run())
+    report = run_in_context(work)
 
     def finding(f):  # type: ignore[no-untyped-def]
         return {

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
+from typing import Any
 
 import typer
 
 from integraph.cli.output import console, human_bytes, human_duration
+from integraph.cli.session import run_in_context
 from integraph.config import load_settings
+from integraph.context import AppContext
 from integraph.errors import ConfigurationError
-from integraph.store.connect import open_store
 from integraph.store.embedded import EmbeddedNeo4j
-from integraph.store.migrations import migrate
+from integraph.store.migrations import MigrationReport
 
 app = typer.Typer(help="Start, stop and inspect the Neo4j database Integraph uses.")
 
@@ -60,7 +61,7 @@ def status() -> None:
     """Version, address, store size, pid, uptime and memory of the database."""
     settings = load_settings()
     if not settings.embedded:
-        asyncio.run(_external_status())
+        _external_status()
         return
     info = EmbeddedNeo4j(settings).status()
     state = "running" if info.running else "stopped"
@@ -77,17 +78,15 @@ def status() -> None:
         raise typer.Exit(code=3)
 
 
-async def _external_status() -> None:
-    settings = load_settings()
-    store = await open_store(settings, migrated=False)
-    try:
-        rows = await store.read("queries/db/ping")
-    finally:
-        await store.close()
+def _external_status() -> None:
+    async def work(context: AppContext) -> tuple[str, str, list[dict[str, Any]]]:
+        store = context.store
+        return store.uri, store.database, await store.read("queries/db/ping")
+
+    uri, database, rows = run_in_context(work, schema="none")
     for row in rows:
         console.print(
-            f"{row['name']} {row['version']} ({row['edition']}) at {store.uri}, "
-            f"database '{store.database}'"
+            f"{row['name']} {row['version']} ({row['edition']}) at {uri}, database '{database}'"
         )
 
 
@@ -105,16 +104,11 @@ def logs(
 def migrate_command() -> None:
     """Apply the schema migrations in cypher/schema that the database does not have yet."""
 
-    async def run() -> None:
-        store = await open_store(load_settings(), migrated=False)
-        try:
-            report = await migrate(store)
-        finally:
-            await store.close()
-        for name in report.applied:
-            console.print(f"applied {name}")
-        console.print(
-            f"{len(report.applied)} applied, {len(report.already_applied)} already applied"
-        )
+    async def work(context: AppContext) -> MigrationReport:
+        assert context.migrations is not None
+        return context.migrations
 
-    asyncio.run(run())
+    report = run_in_context(work, schema="migrate")
+    for name in report.applied:
+        console.print(f"applied {name}")
+    console.print(f"{len(report.applied)} applied, {len(report.already_applied)} already applied")

@@ -11,7 +11,7 @@ from integraph.blueprint.export import write_blueprint_files
 from integraph.cli.output import console
 from integraph.errors import IntegraphError
 from integraph.generate import generate_landscape
-from integraph.model import LIST_SECTIONS, NOUNS, Landscape
+from integraph.model import LIST_SECTIONS, Landscape
 
 YAML_SUFFIXES = (".yaml", ".yml")
 OUT = typer.Argument(..., help="Folder to write the blueprint files into.")
@@ -28,22 +28,11 @@ def generate(
     refuse_foreign_files(out, landscape)
     files = write_blueprint_files(landscape, out)
     table = Table("kind", "count", title=f"{len(files)} files written to {out}")
-    counts = counts_by_kind(landscape)
-    for kind, count in counts.items():
-        table.add_row(kind, f"{count:,}")
-    table.add_row("total elements", f"{sum(counts.values()):,}", style="bold")
+    count = landscape.count()  # the one way of counting, as validate and load report it
+    for kind, number in count.by_kind.items():
+        table.add_row(kind, f"{number:,}")
+    table.add_row("elements", f"{count.total:,}", style="bold")
     console.print(table)
-
-
-def counts_by_kind(landscape: Landscape) -> dict[str, int]:
-    """Element counts per kind, contract versions and fields included (as the graph has them)."""
-    counts = {"blueprint": 1 if landscape.blueprint else 0}
-    for section in LIST_SECTIONS:
-        counts[NOUNS[section]] = len(getattr(landscape, section))
-        if section == "contracts":
-            counts["contract version"] = sum(1 for _ in landscape.versions())
-            counts["field"] = sum(1 for _ in landscape.fields())
-    return counts
 
 
 def refuse_foreign_files(out: Path, landscape: Landscape) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import asdict
 
 import typer
 
-from integraph.config import load_settings
+from integraph.cli.session import run_in_context
 from integraph.errors import ConfigurationError
 from integraph.impact.blast import BlastRadius, Direction, blast_radius
-from integraph.store.connect import open_store
 
 
 def impact(
@@ -30,14 +28,9 @@ def impact(
     if fmt not in ("text", "json"):
         raise ConfigurationError("--format must be text or json")
 
-    async def run() -> BlastRadius:
-        store = await open_store(load_settings())
-        try:
-            return await blast_radius(store, element_id, direction=direction, depth=depth)
-        finally:
-            await store.close()
-
-    result = asyncio.run(run())
+    result = run_in_context(
+        lambda context: blast_radius(context.store, element_id, direction=direction, depth=depth)
+    )
     if fmt == "json":
         data = asdict(result)
         data["summary"] = result.summary()

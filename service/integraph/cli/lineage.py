@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import asdict
 
 import typer
 
-from integraph.config import load_settings
+from integraph.cli.session import run_in_context
+from integraph.context import AppContext
 from integraph.errors import ConfigurationError
 from integraph.impact.lineage import Lineage, classified_data_reaching, lineage
-from integraph.store.connect import open_store
 
 
 def lineage_command(
@@ -27,16 +26,12 @@ def lineage_command(
     if fmt not in ("text", "json"):
         raise ConfigurationError("--format must be text or json")
 
-    async def run() -> Lineage:
-        store = await open_store(load_settings())
-        try:
-            if into:
-                return await classified_data_reaching(store, subject)
-            return await lineage(store, subject)
-        finally:
-            await store.close()
+    async def work(context: AppContext) -> Lineage:
+        if into:
+            return await classified_data_reaching(context.store, subject)
+        return await lineage(context.store, subject)
 
-    result = asyncio.run(run())
+    result = run_in_context(work)
     if fmt == "json":
         data = asdict(result)
         data["gaps"] = len(result.gaps)

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from pathlib import Path
 
 import typer
 
+from integraph.blueprint.limits import BlueprintLimits
+from integraph.blueprint.parse import load_blueprint_files
 from integraph.cli.output import console
+from integraph.cli.session import run_in_context
 from integraph.config import load_settings
+from integraph.context import AppContext
 from integraph.errors import ConfigurationError
 from integraph.lint.baseline import read_baseline, write_baseline
 from integraph.lint.catalogue import render_catalogue
 from integraph.lint.config import load_lint_config
-from integraph.lint.findings import OPEN
+from integraph.lint.findings import OPEN, LintReport
 from integraph.lint.loading import Severity, load_rules
 from integraph.lint.reports import FORMATS, render
 from integraph.lint.service import choose_rules, lint
-from integraph.store.connect import open_store
 
 rules_app = typer.Typer(help="Browse the lint rule catalogue.")
 
@@ -56,6 +58,11 @@ def lint_command(
     source_root: str | None = typer.Option(
         None, "--source-root", help="Prefix for file paths in reports (default: the PATH linted)."
     ),
+    stop_after: bool = typer.Option(
+        False,
+        "--stop-after",
+        help="Stop the embedded Neo4j afterwards if this command started it (hooks, CI).",
+    ),
 ) -> None:
     """Run the lint rules over the loaded graph, or over blueprint files (graph untouched)."""
     if fmt not in FORMATS:
@@ -77,21 +84,21 @@ def lint_command(
         single = paths[0] if paths and len(paths) == 1 and paths[0].is_dir() else None
         source_root = os.path.relpath(single) if single else ""
 
-    async def run():  # type: ignore[no-untyped-def]
-        store = await open_store(load_settings())
-        try:
-            return await lint(
-                store,
-                rules,
-                paths=paths or None,
-                config=config,
-                baseline=known,
-                fail_on=threshold,
-            )
-        finally:
-            await store.close()
+    # Files are read and checked before any database is touched: a broken file fails fast.
+    limits = BlueprintLimits.from_settings(load_settings())
+    landscape = load_blueprint_files(paths, limits=limits) if paths else None
 
-    report = asyncio.run(run())
+    async def work(context: AppContext) -> LintReport:
+        return await lint(
+            context.store,
+            rules,
+            landscape=landscape,
+            config=config,
+            baseline=known,
+            fail_on=threshold,
+        )
+
+    report = run_in_context(work, keep_server=not stop_after)
     if update_baseline and baseline is not None:
         count = write_baseline(baseline, [f for f in report.findings if f.status == OPEN])
         console.print(f"baseline {baseline}: {count} findings recorded")
@@ -99,7 +106,7 @@ def lint_command(
     color = (
         output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
-    text = render(report, fmt, source_root=source_root, color=color)
+    text = render(report, fmt, source_root=source_root, color=color, fail_on=threshold)
     if output is not None:
         output.write_text(text, encoding="utf-8")
         counts = report.counts()

@@ -14,7 +14,7 @@ from integraph.cli.generate import generate
 from integraph.cli.impact import impact
 from integraph.cli.lineage import lineage_command
 from integraph.cli.output import err_console
-from integraph.cli.up import up
+from integraph.cli.up import up_command
 from integraph.errors import IntegraphError
 
 app = typer.Typer(
@@ -25,7 +25,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
-app.command("up")(up)
+app.command("up")(up_command)
 app.command("lint")(lint.lint_command)
 app.add_typer(lint.rules_app, name="rules")
 app.add_typer(contract.app, name="contract")

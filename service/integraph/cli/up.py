@@ -1,64 +1,49 @@
-"""``integraph up``: the main job on the configured database, step by step."""
+"""``integraph up``: the main job, step by step, with what each step did."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
 import typer
 
 from integraph.cli.output import console
-from integraph.config import load_settings
-from integraph.knowledge.load import load_blueprint
+from integraph.cli.session import run_in_context
+from integraph.context import AppContext
 from integraph.lint.reports import render
-from integraph.lint.service import choose_rules, lint
 from integraph.resources import seed_dir
-from integraph.store.connect import open_store
-from integraph.store.embedded import EmbeddedNeo4j
-from integraph.store.migrations import migrate
+from integraph.up import UpReport, up
 
 
-def up(
+def up_command(
     blueprint: Path | None = typer.Option(
         None, "--blueprint", help="Blueprint folder to load (default: the example in seed/)."
     ),
 ) -> None:
     """Start Neo4j (embedded unless NEO4J_URI is set), migrate, load the blueprint, lint it."""
-    asyncio.run(_up(blueprint or seed_dir()))
-
-
-async def _up(blueprint: Path) -> None:
-    settings = load_settings()
     began = time.monotonic()
-    if settings.embedded:
-        server = EmbeddedNeo4j(settings)
-        if server.pid() is None:
-            console.print("starting the embedded Neo4j (first run downloads it from Maven Central)")
-            seconds = await asyncio.to_thread(server.start)
-            console.print(f"Neo4j ready at {server.uri} in {seconds:.1f} s")
-        else:
-            console.print(f"Neo4j already running at {server.uri}")
-    store = await open_store(settings, migrated=False)
-    try:
-        report = await migrate(store)
-        console.print(
-            f"schema: {len(report.applied)} migrations applied, "
-            f"{len(report.already_applied)} already there"
-        )
-        if not any(blueprint.rglob("*.yaml")):
-            console.print(f"no blueprint files in {blueprint}: nothing to load")
-        else:
-            loaded = await load_blueprint(store, [blueprint], prune=True)
+    folder = blueprint or seed_dir()
+
+    async def work(context: AppContext) -> UpReport:
+        if context.migrations is not None:
             console.print(
-                f"loaded blueprint '{loaded.blueprint}' from {blueprint}: {loaded.elements} "
-                f"elements, {loaded.relationships} relationships (created {loaded.created}, "
-                f"updated {loaded.updated}, deleted {loaded.deleted}) in {loaded.seconds:.1f} s"
+                f"schema: {len(context.migrations.applied)} migrations applied, "
+                f"{len(context.migrations.already_applied)} already there"
             )
-            findings = await lint(store, choose_rules(), fail_on=None)
-            console.print(render(findings, "text"), markup=False, highlight=False, end="")
-    finally:
-        await store.close()
+        return await up(context, folder)
+
+    report = run_in_context(work, schema="migrate")
+    if report.load is None:
+        console.print(f"no blueprint files in {folder}: nothing to load")
+    else:
+        loaded = report.load
+        console.print(
+            f"loaded blueprint '{loaded.blueprint}' from {folder}: {loaded.elements} "
+            f"elements, {loaded.relationships} relationships (created {loaded.created}, "
+            f"updated {loaded.updated}, deleted {loaded.deleted}) in {loaded.seconds:.1f} s"
+        )
+    if report.lint is not None:
+        console.print(render(report.lint, "text"), markup=False, highlight=False, end="")
     console.print(
         f"up in {time.monotonic() - began:.1f} s. Neo4j keeps running: explore with "
         "`integraph impact ID`, `integraph lineage pci`; stop it with `integraph db stop`"

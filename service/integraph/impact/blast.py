@@ -112,10 +112,12 @@ async def blast_radius(
     """Everything affected by a change to ``element_id``, each with its effect and path."""
     if depth < 1:
         raise IntegraphError("--depth must be at least 1")
-    return await store.read_transaction(lambda tx: _blast(tx, element_id, direction, depth))
+    return await store.read_transaction(
+        lambda tx: blast_radius_in(tx, element_id, direction, depth)
+    )
 
 
-async def _blast(tx: Tx, element_id: str, direction: Direction, depth: int) -> BlastRadius:
+async def blast_radius_in(tx: Tx, element_id: str, direction: Direction, depth: int) -> BlastRadius:
     rows = await tx.run("queries/impact/element", id=element_id)
     if not rows:
         raise IntegraphError(f"no element '{element_id}' in the graph")

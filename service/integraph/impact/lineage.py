@@ -68,6 +68,10 @@ async def classified_data_reaching(store: Store, system_id: str) -> Lineage:
     """The reverse question: which classified data reaches ``system_id``, and how."""
 
     async def work(tx: Tx) -> Lineage:
+        found = await tx.run("queries/impact/element", id=system_id)
+        if not found or found[0]["kind"] != "System":
+            what = f"a {found[0]['kind']}, not a system" if found else "not in the graph"
+            raise IntegraphError(f"lineage --into needs a system id: '{system_id}' is {what}")
         carriers = await tx.run("queries/lineage/system_inbound", id=system_id)
         hops = await _hops(tx, carriers)
         inbound = [hop for hop in hops if hop.receiver == system_id]
@@ -182,7 +186,11 @@ def _missing_duties(hop: Hop, duties: dict[str, Row]) -> list[str]:
 
 
 def _breadth_first(hops: list[Hop]) -> tuple[list[Hop], list[str]]:
-    """Order hops from the origins outwards; each hop once, cycles included."""
+    """Order hops from the origins outwards; each hop once, cycles included.
+
+    The origins are the senders nobody sends to; a cycle that nothing enters gets its first
+    sender (by id) as one more origin, so that every hop has a depth from some origin.
+    """
     receivers = {hop.receiver for hop in hops}
     senders = sorted({hop.sender for hop in hops})
     origins = [s for s in senders if s not in receivers] or senders[:1]
@@ -191,22 +199,26 @@ def _breadth_first(hops: list[Hop]) -> tuple[list[Hop], list[str]]:
         out_of[hop.sender].append(hop)
     ordered: list[Hop] = []
     seen_hops: set[int] = set()
-    seen_systems = set(origins)
-    queue: deque[tuple[str, int]] = deque((origin, 1) for origin in origins)
-    while queue:
-        system, depth = queue.popleft()
-        for hop in out_of[system]:
-            if id(hop) in seen_hops:
-                continue
-            seen_hops.add(id(hop))
-            hop.depth = depth
-            ordered.append(hop)
-            if hop.receiver not in seen_systems:
-                seen_systems.add(hop.receiver)
-                queue.append((hop.receiver, depth + 1))
-    # Hops not reachable from an origin (inside a cycle with no entry) still belong in the answer.
-    for hop in hops:
-        if id(hop) not in seen_hops:
-            hop.depth = 0
-            ordered.append(hop)
+    seen_systems: set[str] = set()
+
+    def walk(starts: list[str]) -> None:
+        seen_systems.update(starts)
+        queue: deque[tuple[str, int]] = deque((start, 1) for start in starts)
+        while queue:
+            system, depth = queue.popleft()
+            for hop in out_of[system]:
+                if id(hop) in seen_hops:
+                    continue
+                seen_hops.add(id(hop))
+                hop.depth = depth
+                ordered.append(hop)
+                if hop.receiver not in seen_systems:
+                    seen_systems.add(hop.receiver)
+                    queue.append((hop.receiver, depth + 1))
+
+    walk(origins)
+    while len(seen_hops) < len(hops):
+        entry = min(hop.sender for hop in hops if id(hop) not in seen_hops)
+        origins.append(entry)
+        walk([entry])
     return ordered, origins

@@ -11,33 +11,34 @@ A change set is a YAML file in the blueprint vocabulary::
       flows: [{id: card-authorised, via: [pulsar]}]
     remove: [old-broker]            # ids
 
-The edits are applied to the stored blueprint, validated like files, written into a scratch
-transaction that is always rolled back, and linted there. The report says which findings would
+The edits are applied in memory to the stored blueprint's content, validated with the same
+checks as blueprint files, written over the stored blueprint in a scratch transaction that is
+always rolled back, and linted there. The report says which findings would
 appear and disappear, and the blast radius of every element the change set modifies or removes
 (computed on the graph as it is) or adds (computed inside the scratch transaction).
 """
 
 from __future__ import annotations
 
-import tempfile
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from integraph.blueprint.content import landscape_content, validate_content
 from integraph.blueprint.errors import BlueprintInvalid
-from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.parse import load_blueprint_files
 from integraph.errors import IntegraphError
 from integraph.graph import from_graph, to_graph
-from integraph.impact.blast import BlastRadius, Direction, _blast
+from integraph.impact.blast import BlastRadius, Direction, blast_radius_in
 from integraph.knowledge.load import stored_blueprints
+from integraph.lint.compare import compare_findings
 from integraph.lint.config import LintConfig, load_lint_config
-from integraph.lint.engine import GraphExecutor, ScratchExecutor, run_rules
-from integraph.lint.findings import OPEN, Finding
+from integraph.lint.findings import Finding
 from integraph.lint.rules import Rule
+from integraph.lint.service import lint, lint_scratch, scratch_graph
 from integraph.model import LIST_SECTIONS, Landscape
 from integraph.store.driver import Store
 from integraph.store.writer import read_rows
@@ -76,15 +77,32 @@ class WhatIfReport:
 
 
 def read_changeset(path: Path) -> ChangeSet:
-    """Parse a change set file; every structural problem names the file."""
+    """Parse a change set file; every structural problem is one line naming the file."""
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ChangeSetInvalid(f"{path}: cannot read the change set: {exc}") from None
-    unknown = sorted(set(data) - {"changeset", "add", "modify", "remove"})
+    try:
+        data = YAML(typ="safe", pure=True).load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ChangeSetInvalid(f"{where}: not valid YAML: {exc.problem or exc}") from None
+    except YAMLError as exc:
+        raise ChangeSetInvalid(f"{path}: not valid YAML: {exc}") from None
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise ChangeSetInvalid(
+            f"{path}: a change set is a mapping with the keys changeset, add, modify, remove"
+        )
+    unknown = sorted(str(k) for k in set(data) - {"changeset", "add", "modify", "remove"})
     if unknown:
         raise ChangeSetInvalid(f"{path}: unknown top-level key(s): {', '.join(unknown)}")
     head = data.get("changeset") or {}
+    if not isinstance(head, dict):
+        raise ChangeSetInvalid(
+            f"{path}: 'changeset' is a mapping (blueprint, description), not a {_kind(head)}"
+        )
     sections: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for key in ("add", "modify"):
         value = data.get(key) or {}
@@ -101,60 +119,57 @@ def read_changeset(path: Path) -> ChangeSet:
     remove = data.get("remove") or []
     if not isinstance(remove, list) or not all(isinstance(i, str) for i in remove):
         raise ChangeSetInvalid(f"{path}: 'remove' must be a list of element ids")
+    blueprint, description = head.get("blueprint"), head.get("description")
+    if blueprint is not None and not isinstance(blueprint, str):
+        raise ChangeSetInvalid(f"{path}: 'changeset.blueprint' must be a blueprint id")
     return ChangeSet(
-        blueprint=head.get("blueprint"),
-        description=head.get("description"),
+        blueprint=blueprint,
+        description=None if description is None else str(description),
         add=sections["add"],
         modify=sections["modify"],
         remove=remove,
     )
 
 
-def apply_changeset(landscape: Landscape, changes: ChangeSet) -> Landscape:
-    """The landscape after the edits, validated exactly like blueprint files."""
-    yaml = YAML(typ="safe", pure=True)
-    with tempfile.TemporaryDirectory(prefix="integraph-whatif-") as scratch:
-        folder = Path(scratch)
-        write_blueprint_files(landscape, folder)
-        content: dict[str, Any] = {}
-        for path in sorted(folder.glob("*.yaml")):
-            content.update(yaml.load(path.read_text(encoding="utf-8")))
-            path.unlink()
-        existing = {
-            e["id"]: (section, e) for section in LIST_SECTIONS for e in content.get(section, [])
-        }
-        missing = [i for i in changes.touched if i not in existing]
-        if missing:
-            raise ChangeSetInvalid(f"the change set names unknown element(s): {', '.join(missing)}")
-        for section, items in changes.modify.items():
-            for edit in items:
-                have_section, element = existing[edit["id"]]
-                if have_section != section:
-                    raise ChangeSetInvalid(f"'{edit['id']}' is in {have_section}, not {section}")
-                for key, value in edit.items():
-                    if value is None:
-                        element.pop(key, None)
-                    else:
-                        element[key] = value
-        gone = set(changes.remove)
-        for section in LIST_SECTIONS:
-            kept = [e for e in content.get(section, []) if e["id"] not in gone]
-            content[section] = kept + list(changes.add.get(section, []))
-        yaml_out = YAML()
-        for key, value in content.items():
-            if value:
-                with (folder / f"{key}.yaml").open("w", encoding="utf-8") as handle:
-                    yaml_out.dump({key: value}, handle)
-        try:
-            return load_blueprint_files([folder])
-        except BlueprintInvalid as exc:
-            problems = "; ".join(
-                f"{i.element_kind or 'element'} '{i.element_id}' field '{i.field}': {i.message}"
-                for i in exc.issues
-            )
-            raise ChangeSetInvalid(
-                f"the blueprint after the change set is invalid: {problems}"
-            ) from None
+def _kind(value: object) -> str:
+    return {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def apply_changeset(landscape: Landscape, changes: ChangeSet, *, origin: str) -> Landscape:
+    """The landscape after the edits, validated with the same checks as blueprint files."""
+    content = copy.deepcopy(landscape_content(landscape))
+    existing = {
+        e["id"]: (section, e) for section in LIST_SECTIONS for e in content.get(section, [])
+    }
+    missing = [i for i in changes.touched if i not in existing]
+    if missing:
+        raise ChangeSetInvalid(f"the change set names unknown element(s): {', '.join(missing)}")
+    for section, items in changes.modify.items():
+        for edit in items:
+            have_section, element = existing[edit["id"]]
+            if have_section != section:
+                raise ChangeSetInvalid(f"'{edit['id']}' is in {have_section}, not {section}")
+            for key, value in edit.items():
+                if value is None:
+                    element.pop(key, None)
+                else:
+                    element[key] = value
+    gone = set(changes.remove)
+    for section in LIST_SECTIONS:
+        kept = [e for e in content.get(section, []) if e["id"] not in gone]
+        content[section] = kept + copy.deepcopy(list(changes.add.get(section, [])))
+    try:
+        return validate_content(content, origin=origin, sources=landscape.sources)
+    except BlueprintInvalid as exc:
+        problems = "; ".join(
+            f"{i.element_kind or 'element'} '{i.element_id}' field '{i.field}': {i.message}"
+            for i in exc.issues
+        )
+        raise ChangeSetInvalid(
+            f"the blueprint after the change set is invalid: {problems}"
+        ) from None
 
 
 async def what_if(
@@ -164,6 +179,7 @@ async def what_if(
     *,
     config: LintConfig | None = None,
     depth: int = 3,
+    origin: str = "change set",
 ) -> WhatIfReport:
     """Findings that would appear or disappear, and the blast radius of the changed elements."""
     config = config or load_lint_config()
@@ -171,36 +187,26 @@ async def what_if(
     rows = await store.read_transaction(lambda tx: read_rows(tx, blueprint))
     if not rows.nodes:
         raise ChangeSetInvalid(f"no blueprint '{blueprint}' in the graph")
-    changed = apply_changeset(from_graph(rows), changes)
+    changed = apply_changeset(from_graph(rows), changes, origin=origin)
     report = WhatIfReport(blueprint=blueprint, changeset=changes)
 
-    before = await run_rules(GraphExecutor(store), rules, config, fail_on=None)
+    before = await lint(store, rules, config=config, fail_on=None)
     for element in changes.touched:
         report.blast.append(
             await store.read_transaction(
-                lambda tx, e=element: _blast(tx, e, Direction.DOWNSTREAM, depth)
+                lambda tx, e=element: blast_radius_in(tx, e, Direction.DOWNSTREAM, depth)
             )
         )
-    budget = store.query_timeout_s + config.rule_timeout_s * max(1, len(rules))
-    scratch = ScratchExecutor(store, to_graph(changed, blueprint), blueprint, budget, prune=True)
-    try:
-        after = await run_rules(scratch, rules, config, fail_on=None)
+    changed_rows = to_graph(changed, blueprint)
+    async with scratch_graph(store, changed_rows, blueprint, rules, config, alone=False) as scratch:
+        after = await lint_scratch(scratch, rules, config=config)
         for element in changes.added:
             tx = await scratch.transaction()
-            report.blast.append(await _blast(tx, element, Direction.DOWNSTREAM, depth))
-    finally:
-        await scratch.close()
+            report.blast.append(await blast_radius_in(tx, element, Direction.DOWNSTREAM, depth))
 
-    def open_by_fingerprint(findings: list[Finding]) -> dict[str, Finding]:
-        return {f.fingerprint: f for f in findings if f.status == OPEN}
-
-    old, new = open_by_fingerprint(before.findings), open_by_fingerprint(after.findings)
-    report.appeared = [
-        new[k] for k in sorted(new.keys() - old.keys(), key=lambda k: new[k].rule.id)
-    ]
-    report.disappeared = [
-        old[k] for k in sorted(old.keys() - new.keys(), key=lambda k: old[k].rule.id)
-    ]
+    difference = compare_findings(before.findings, after.findings)
+    report.appeared = difference.appeared
+    report.disappeared = difference.disappeared
     report.rule_errors = sorted(
         {f"{e.rule_id}: {e.message}" for e in before.rule_errors + after.rule_errors}
     )

@@ -7,12 +7,15 @@ to the same graph.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from integraph.blueprint.errors import BlueprintIssue
 from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.parse import load_blueprint_files
+from integraph.blueprint.limits import BlueprintLimits
+from integraph.blueprint.parse import read_blueprint_files
 from integraph.errors import IntegraphError
 from integraph.graph import from_graph, to_graph
 from integraph.model import Landscape
@@ -32,6 +35,8 @@ class LoadReport:
     unchanged: int
     deleted: int
     seconds: float
+    notices: tuple[BlueprintIssue, ...] = ()
+    """What was skipped while reading the files, and why (warnings)."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,15 @@ async def load_blueprint(
     *,
     prune: bool = False,
     progress: Progress | None = None,
+    limits: BlueprintLimits | None = None,
 ) -> LoadReport:
     """Validate the files (all problems at once), then write them in a single transaction."""
     began = time.monotonic()
-    landscape = load_blueprint_files(paths)  # raises BlueprintInvalid before any write
-    return await load_landscape(store, landscape, prune=prune, progress=progress, began=began)
+    read = read_blueprint_files(paths, limits=limits)  # BlueprintInvalid before any write
+    report = await load_landscape(
+        store, read.landscape, prune=prune, progress=progress, began=began
+    )
+    return dataclasses.replace(report, notices=tuple(read.notices))
 
 
 async def load_landscape(
@@ -82,7 +91,7 @@ async def load_landscape(
     counts = await store.write_transaction(work)
     return LoadReport(
         blueprint=blueprint,
-        elements=sum(len(r) for r in rows.nodes.values()),
+        elements=landscape.count().total,
         relationships=counts.relationships,
         created=counts.created,
         updated=counts.updated,

@@ -13,12 +13,11 @@ max_depth = 4
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from integraph.config import config_file_path
+from integraph.config import config_file_path, read_config_file
 from integraph.errors import ConfigurationError
 from integraph.lint.rules import Rule, Severity
 
@@ -51,25 +50,21 @@ class LintConfig:
 
 def load_lint_config(path: Path | None = None) -> LintConfig:
     """The ``[lint]`` settings of the project config file (defaults when there is none)."""
-    path = path or config_file_path()
-    if path is None:
+    table = read_config_file(path).get("lint", {})
+    if not table:
         return LintConfig()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"{path}: cannot read the config file: {exc}") from None
-    table = data.get("lint", {})
+    where = f"{path or config_file_path()}: [lint]"
     try:
         severity = {k: Severity.parse(v) for k, v in table.get("severity", {}).items()}
         thresholds = {k: int(v) for k, v in table.get("thresholds", {}).items()}
         timeout = float(table.get("rule_timeout_s", 10.0))
     except (ValueError, TypeError, AttributeError) as exc:
-        raise ConfigurationError(f"{path}: [lint]: {exc}") from None
+        raise ConfigurationError(f"{where}: {exc}") from None
     parameters = table.get("parameters", {})
     if not isinstance(parameters, dict) or not all(
         isinstance(v, dict) for v in parameters.values()
     ):
-        raise ConfigurationError(f'{path}: [lint.parameters."RULE-ID"] tables expected')
+        raise ConfigurationError(f'{where}: [lint.parameters."RULE-ID"] tables expected')
     return LintConfig(
         rule_timeout_s=timeout, severity=severity, parameters=parameters, thresholds=thresholds
     )

@@ -1,9 +1,11 @@
 """The lint engine: runs rule queries read-only, one at a time, and builds the report.
 
 Against the loaded graph each rule runs in its own read transaction with the rule timeout (the
-server refuses writes there). For ``integraph lint PATH`` the files are written into a scratch
-transaction that is always rolled back and the rules run inside it; a rule that fails there
-spoils that transaction, so a fresh one is opened and the files written again before the next
+server refuses writes there). For ``integraph lint PATH`` everything stored is
+first hidden (deleted inside a scratch transaction that is always rolled back), the files are
+written into it and the rules run there, so the files are judged alone; what-if writes its
+edited blueprint over the stored one instead. A rule that fails in a scratch transaction
+spoils it, so a fresh one is opened and the files written again before the next
 rule. Either way a failing rule becomes a rule error and the others still run.
 
 Rules whose check judges the other rules' findings (``checks.AFTER_FINDINGS``, e.g. GOV-01)
@@ -19,9 +21,7 @@ import time
 from contextlib import AsyncExitStack, suppress
 from typing import Any
 
-from neo4j.exceptions import DriverError, Neo4jError
-
-from integraph.errors import DatabaseUnavailable, QueryFailed
+from integraph.errors import CypherError, DatabaseUnavailable, IntegraphError, QueryFailed
 from integraph.graph import GraphRows
 from integraph.lint.checks import AFTER_FINDINGS, CHECKS
 from integraph.lint.config import LintConfig
@@ -59,10 +59,10 @@ class GraphExecutor:
             rows, wrote = await asyncio.wait_for(
                 self.store.read_transaction(work, timeout_s=timeout_s), timeout_s + 5
             )
+        except CypherError as exc:
+            raise RuleFailed(_cypher_message(exc)) from None
         except (TimeoutError, QueryFailed):
             raise RuleFailed(f"timed out after {timeout_s:.0f} s") from None
-        except Neo4jError as exc:
-            raise RuleFailed(_neo4j_message(exc)) from None
         if wrote:  # only reachable on servers that do not enforce read access mode
             raise RuleFailed("the rule changed the graph; rules must be read-only")
         return rows
@@ -84,13 +84,15 @@ class ScratchExecutor:
         blueprint: str,
         timeout_s: float,
         *,
-        prune: bool = False,
+        alone: bool,
     ) -> None:
         self.store = store
         self.rows = rows
         self.blueprint = blueprint
         self.timeout_s = timeout_s
-        self.prune = prune  # drop the blueprint's stored elements missing from the rows
+        # alone: the rows are the whole graph (everything stored is hidden first); otherwise
+        # they replace what is stored of their blueprint (its elements missing are pruned)
+        self.alone = alone
         self._stack: AsyncExitStack | None = None
         self._tx: Tx | None = None
 
@@ -100,7 +102,9 @@ class ScratchExecutor:
             self._tx = await self._stack.enter_async_context(
                 self.store.scratch_transaction(timeout_s=self.timeout_s)
             )
-            await write_rows(self._tx, self.rows, self.blueprint, prune=self.prune)
+            if self.alone:
+                await self._tx.run("queries/lint/hide_graph")
+            await write_rows(self._tx, self.rows, self.blueprint, prune=not self.alone)
         return self._tx
 
     async def transaction(self) -> Tx:
@@ -111,19 +115,19 @@ class ScratchExecutor:
         stack, self._stack, self._tx = self._stack, None, None
         if stack is not None:
             # A spoilt transaction is gone either way; nothing was committed.
-            with suppress(Neo4jError, DriverError):
+            with suppress(IntegraphError):
                 await stack.aclose()
 
     async def run_rule(self, rule: Rule, params: dict[str, Any], timeout_s: float) -> list[Row]:
         tx = await self._ready()
         try:
             rows, wrote = await asyncio.wait_for(tx.run_guarded(rule.query, params), timeout_s)
-        except TimeoutError:
+        except CypherError as exc:
+            await self.close()
+            raise RuleFailed(_cypher_message(exc)) from None
+        except (TimeoutError, QueryFailed):
             await self.close()
             raise RuleFailed(f"timed out after {timeout_s:.0f} s") from None
-        except Neo4jError as exc:
-            await self.close()
-            raise RuleFailed(_neo4j_message(exc)) from None
         if wrote:
             await self.close()  # throw the write away with its transaction
             raise RuleFailed("the rule changed the graph; rules must be read-only")
@@ -176,7 +180,7 @@ async def run_rules(
             continue
         except DatabaseUnavailable:
             raise
-        except (DriverError, ValueError, TypeError, KeyError) as exc:
+        except (QueryFailed, ValueError, TypeError, KeyError) as exc:
             errors.append(RuleError(rule.id, str(rule.path), str(exc)))
             runs.append(RuleRun(rule, severity, time.monotonic() - started, 0, str(exc)))
             continue
@@ -252,8 +256,8 @@ def _judge(report: LintReport, config: LintConfig, fail_on: Severity | None) -> 
     report.failed = bool(reasons)
 
 
-def _neo4j_message(exc: Neo4jError) -> str:
-    message = (exc.message or str(exc)).strip().splitlines()[0]
-    if exc.code and "AccessMode" in exc.code:
+def _cypher_message(exc: CypherError) -> str:
+    message = exc.message.splitlines()[0] if exc.message else str(exc)
+    if "AccessMode" in exc.code:
         return f"the rule tried to write; rules must be read-only ({message})"
     return f"{exc.code}: {message}" if exc.code else message

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from integraph.blueprint.parse import load_blueprint_files
-from integraph.graph import to_graph
+from integraph.graph import GraphRows, to_graph
 from integraph.knowledge.load import blueprint_id_of
 from integraph.lint.config import LintConfig, load_lint_config
-from integraph.lint.engine import Executor, GraphExecutor, ScratchExecutor, run_rules
+from integraph.lint.engine import GraphExecutor, ScratchExecutor, run_rules
 from integraph.lint.findings import LintReport
 from integraph.lint.loading import Rule, Severity, load_rules, select_rules
+from integraph.model import Landscape
 from integraph.store.driver import Store
 
 
@@ -41,24 +44,86 @@ async def lint(
     rules: list[Rule],
     *,
     paths: list[Path] | None = None,
+    landscape: Landscape | None = None,
     config: LintConfig | None = None,
     baseline: set[str] | None = None,
     fail_on: Severity | None = Severity.ERROR,
     today: datetime.date | None = None,
 ) -> LintReport:
-    """Lint what is loaded, or, with ``paths``, those files without changing the graph."""
+    """Lint what is loaded, or exactly the files at ``paths`` (or a landscape already read
+    from files) alone: then nothing else stored is seen and the graph is untouched."""
     config = config or load_lint_config()
-    executor: Executor
-    if paths:
+    if paths and landscape is None:
         landscape = load_blueprint_files(paths)
+    if landscape is not None:
         blueprint = blueprint_id_of(landscape)
-        budget = store.query_timeout_s + config.rule_timeout_s * max(1, len(rules))
-        executor = ScratchExecutor(store, to_graph(landscape, blueprint), blueprint, budget)
-    else:
-        executor = GraphExecutor(store)
-    try:
-        return await run_rules(
-            executor, rules, config, baseline=baseline, today=today, fail_on=fail_on
+        return await lint_rows(
+            store,
+            to_graph(landscape, blueprint),
+            blueprint,
+            rules,
+            config=config,
+            baseline=baseline,
+            fail_on=fail_on,
+            today=today,
         )
+    return await run_rules(
+        GraphExecutor(store), rules, config, baseline=baseline, today=today, fail_on=fail_on
+    )
+
+
+async def lint_rows(
+    store: Store,
+    rows: GraphRows,
+    blueprint: str,
+    rules: list[Rule],
+    *,
+    config: LintConfig | None = None,
+    baseline: set[str] | None = None,
+    fail_on: Severity | None = Severity.ERROR,
+    today: datetime.date | None = None,
+) -> LintReport:
+    """Lint blueprint rows alone: nothing else that is loaded is seen, nothing is written.
+
+    The rows are written into a transaction that first hides the rest of the graph and is
+    always rolled back, so the result depends only on the rows, never on the database's state.
+    """
+    config = config or load_lint_config()
+    async with scratch_graph(store, rows, blueprint, rules, config, alone=True) as scratch:
+        return await run_rules(
+            scratch, rules, config, baseline=baseline, today=today, fail_on=fail_on
+        )
+
+
+@asynccontextmanager
+async def scratch_graph(
+    store: Store,
+    rows: GraphRows,
+    blueprint: str,
+    rules: list[Rule],
+    config: LintConfig,
+    *,
+    alone: bool,
+) -> AsyncIterator[ScratchExecutor]:
+    """A rolled-back transaction holding ``rows`` to lint (and query) in.
+
+    ``alone``: the rows are the whole graph (lint of files). Otherwise they replace what is
+    stored of their blueprint and the rest of the graph stays visible (what-if).
+    """
+    budget = store.query_timeout_s + config.rule_timeout_s * max(1, len(rules))
+    scratch = ScratchExecutor(store, rows, blueprint, budget, alone=alone)
+    try:
+        yield scratch
     finally:
-        await executor.close()
+        await scratch.close()
+
+
+async def lint_scratch(
+    scratch: ScratchExecutor,
+    rules: list[Rule],
+    *,
+    config: LintConfig,
+    fail_on: Severity | None = None,
+) -> LintReport:
+    """Lint inside a scratch graph opened with ``scratch_graph``."""
+    return await run_rules(scratch, rules, config, fail_on=fail_on)

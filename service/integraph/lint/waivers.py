@@ -71,8 +71,8 @@ def _matches(waiver: dict[str, Any], finding: Finding) -> bool:
 def _date(value: Any) -> datetime.date | None:
     if value is None:
         return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
     if isinstance(value, datetime.date):
         return value
-    if hasattr(value, "to_native"):
-        return value.to_native()  # neo4j.time.Date
     return datetime.date.fromisoformat(str(value))

@@ -92,7 +92,9 @@ class DataClassification(Element):
     description: str | None = None
     regulations: list[str] = []
     """E.g. PCI-DSS, GDPR, HIPAA; non-empty means regulated data."""
-    masking_required: bool = False
+    masking_required: bool | None = None
+    """True or false is a decision; unset, masking is required for the sensitive categories
+    (pci, pii, phi: the SEC-08 rule's ``sensitive_categories``, also used by lineage)."""
     audit_required: bool = False
     min_audit_retention_days: int | None = Field(default=None, ge=0)
 

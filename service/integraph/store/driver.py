@@ -4,26 +4,34 @@
 Cypher file (see ``queries.py``) and parameters. Reads go to readers (routing READ), writes to
 the leader; managed transactions are retried by the driver on transient errors; every query
 carries a timeout.
+
+Nothing of the driver leaks past this module: rows come back with Python values (a Neo4j
+``Date`` is a ``datetime.date``), and driver errors become Integraph's own (``CypherError``
+with the server's code, ``DatabaseUnavailable``, ``CommitOutcomeUnknown``, ``QueryFailed``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any, TypeVar
 
 import neo4j
+import neo4j.time
 from neo4j import AsyncGraphDatabase, AsyncManagedTransaction, AsyncTransaction
 from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConfigurationError,
+    DriverError,
+    IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
+    SessionExpired,
 )
 
-from integraph.errors import DatabaseUnavailable, QueryFailed
+from integraph.errors import CommitOutcomeUnknown, CypherError, DatabaseUnavailable, QueryFailed
 from integraph.store.queries import query_text
 
 T = TypeVar("T")
@@ -34,10 +42,14 @@ class Tx:
     """A transaction in progress; runs named queries and returns rows as dicts.
 
     Its timeout is the transaction's (``Settings.query_timeout_s``), set where it is begun.
+    In a managed transaction the driver's own errors travel up to ``Store`` (the driver
+    retries the transient ones and only sees them as they are); an explicit one (a scratch
+    transaction) translates them here.
     """
 
-    def __init__(self, tx: AsyncManagedTransaction | AsyncTransaction) -> None:
+    def __init__(self, tx: AsyncManagedTransaction | AsyncTransaction, *, managed: bool) -> None:
         self._tx = tx
+        self._managed = managed
 
     async def run(self, query: str, /, **params: Any) -> list[Row]:
         """Run the named query (a file under cypher/) with parameters."""
@@ -45,17 +57,30 @@ class Tx:
 
     async def run_text(self, text: str, params: dict[str, Any] | None = None) -> list[Row]:
         """Run Cypher read from a file the caller owns (a lint rule); never user-built text."""
-        result = await self._tx.run(text, params or {})
-        return await result.data()
+        rows, _ = await self._run(text, params, summary=False)
+        return rows
 
     async def run_guarded(
         self, text: str, params: dict[str, Any] | None = None
     ) -> tuple[list[Row], bool]:
         """Run foreign Cypher (a lint rule) and also report whether it changed the graph."""
-        result = await self._tx.run(text, params or {})
-        rows = await result.data()
-        summary = await result.consume()
-        return rows, summary.counters.contains_updates or summary.counters.contains_system_updates
+        return await self._run(text, params, summary=True)
+
+    async def _run(
+        self, text: str, params: dict[str, Any] | None, *, summary: bool
+    ) -> tuple[list[Row], bool]:
+        try:
+            result = await self._tx.run(text, params or {})
+            rows = [_native_row(record) for record in await result.data()]
+            wrote = False
+            if summary:
+                counters = (await result.consume()).counters
+                wrote = counters.contains_updates or counters.contains_system_updates
+            return rows, wrote
+        except (Neo4jError, DriverError) as exc:
+            if self._managed:
+                raise
+            raise translate(exc) from None
 
 
 class Store:
@@ -182,39 +207,83 @@ class Store:
 
         @neo4j.unit_of_work(timeout=timeout_s or self.query_timeout_s)
         async def transaction_function(tx: AsyncManagedTransaction) -> T:
-            return await work(Tx(tx))
+            return await work(Tx(tx, managed=True))
 
         return transaction_function
 
     @asynccontextmanager
     async def scratch_transaction(self, *, timeout_s: float | None = None) -> AsyncIterator[Tx]:
         """A write transaction that is always rolled back (what-if, lint of unloaded files)."""
-        async with self._driver.session(database=self.database) as session:
-            tx = await session.begin_transaction(timeout=timeout_s or self.query_timeout_s)
-            try:
-                yield Tx(tx)
-            finally:
-                if not tx.closed():
-                    await tx.rollback()
-                await tx.close()
+        try:
+            async with self._driver.session(database=self.database) as session:
+                tx = await session.begin_transaction(timeout=timeout_s or self.query_timeout_s)
+                try:
+                    yield Tx(tx, managed=False)
+                finally:
+                    if not tx.closed():
+                        with suppress(Neo4jError, DriverError):
+                            await tx.rollback()
+                    with suppress(Neo4jError, DriverError):
+                        await tx.close()
+        except (Neo4jError, DriverError) as exc:
+            raise translate(exc) from None
 
 
 async def _guard(awaitable: Awaitable[T]) -> T:
     try:
         return await awaitable
-    except ServiceUnavailable as exc:
-        raise DatabaseUnavailable(f"lost the connection to Neo4j: {_cause(exc)}") from None
-    except Neo4jError as exc:
-        if exc.code and "TransactionTimedOut" in exc.code:
-            raise QueryFailed(f"a query ran past its timeout: {exc.message}") from None
-        if exc.code and "MemoryPoolOutOfMemoryError" in exc.code:
-            raise QueryFailed(
+    except (Neo4jError, DriverError) as exc:
+        raise translate(exc) from None
+
+
+def translate(exc: Neo4jError | DriverError) -> Exception:
+    """The Integraph error for a driver error: what happened, and what the user can do."""
+    if isinstance(exc, IncompleteCommit):
+        return CommitOutcomeUnknown(
+            "the connection to Neo4j dropped while the transaction was committing, so it is "
+            "unknown whether it was written: look at the graph (`integraph export DIR`, or "
+            "run the same load again: loads are idempotent and report what they change) "
+            f"({_cause(exc)})"
+        )
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        return DatabaseUnavailable(
+            f"lost the connection to Neo4j before anything was committed: {_cause(exc)}"
+        )
+    if isinstance(exc, Neo4jError):
+        code, message = exc.code or "", (exc.message or str(exc)).strip()
+        if "TransactionTimedOut" in code:
+            return QueryFailed(f"a query ran past its timeout: {message}")
+        if "MemoryPoolOutOfMemoryError" in code:
+            return QueryFailed(
                 "the transaction needs more memory than Neo4j allows it (nothing was written): "
                 "give the embedded Neo4j a bigger heap (INTEGRAPH_EMBEDDED_HEAP, e.g. 4g; "
                 "transactions may use 70 % of it) or raise dbms.memory.transaction.total.max "
-                f"on your server ({exc.message})"
-            ) from None
-        raise
+                f"on your server ({message})"
+            )
+        return CypherError(code, message)
+    return DatabaseUnavailable(f"the Neo4j driver failed: {_cause(exc)}")
+
+
+_TEMPORAL = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)
+
+
+def _native(value: Any) -> Any:
+    """A value of a row with Neo4j's temporal types turned into Python's."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list):
+        return [_native(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _native(item) for key, item in value.items()}
+    if isinstance(value, neo4j.time.Duration):
+        return value  # no exact Python equivalent (months); Integraph stores none
+    if isinstance(value, _TEMPORAL):
+        return value.to_native()
+    return value
+
+
+def _native_row(row: Row) -> Row:
+    return {key: _native(value) for key, value in row.items()}
 
 
 def _cause(exc: BaseException) -> str:

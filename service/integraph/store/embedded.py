@@ -1,6 +1,7 @@
 """The embedded Neo4j: Neo4j Community's own server, started and stopped by Integraph.
 
-Layout under the data directory (``.integraph/`` by default)::
+Layout under the data directory (``Settings.home``, by default the per-user state directory
+``~/.local/state/integraph``, never the working tree), readable by its owner only::
 
     neo4j/conf/neo4j.conf   generated on every start from the settings
     neo4j/data/             the store (survives restarts)
@@ -106,7 +107,7 @@ class EmbeddedNeo4j:
         path = self.root / "password"
         if path.is_file():
             return path.read_text().strip()
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._make_private_root()
         generated = secrets.token_urlsafe(24)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -132,14 +133,16 @@ class EmbeddedNeo4j:
         check_java()
         dist = ensure_distribution(self.settings.resolved_cache_dir)
         _require_free_port(self.port)
+        self._make_private_root()
         for directory in (self.conf_dir, self.data_dir, self.logs_dir, self.pid_file.parent):
-            directory.mkdir(parents=True, exist_ok=True)
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._write_config()
         password = self.password()
         if not (self.data_dir / "dbms" / "auth.ini").exists() and not self._store_exists():
             self._set_initial_password(dist, password)
         began = time.monotonic()
-        with self.console_log.open("ab") as console:
+        descriptor = os.open(self.console_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "ab") as console:
             process = subprocess.Popen(
                 [
                     str(java_executable()),
@@ -157,6 +160,7 @@ class EmbeddedNeo4j:
                 stderr=subprocess.STDOUT,
                 cwd=self.root,
                 start_new_session=True,  # outlives the CLI that started it
+                umask=0o077,  # the store, logs and configuration are the owner's alone
             )
         self.pid_file.write_text(f"{process.pid}\n")
         self._wait_for_bolt(process, password)
@@ -206,6 +210,17 @@ class EmbeddedNeo4j:
         return "\n".join(chosen.read_text(errors="replace").splitlines()[-lines:])
 
     # -- internals -----------------------------------------------------------------------
+    def _make_private_root(self) -> None:
+        """Create the data directory for its owner only, and tighten one made before."""
+        if not self.root.parent.exists():
+            self.root.parent.mkdir(mode=0o700, parents=True)
+        self.root.mkdir(mode=0o700, exist_ok=True)
+        if self.root.stat().st_mode & 0o077:
+            self.root.chmod(0o700)
+        for path in self.root.rglob("*"):
+            if not path.is_symlink() and path.stat().st_mode & 0o077:
+                path.chmod(0o700 if path.is_dir() else 0o600)
+
     def _store_exists(self) -> bool:
         return (self.data_dir / "databases").exists()
 
@@ -240,7 +255,9 @@ class EmbeddedNeo4j:
             "internal.server.bolt.thread_pool_shutdown_wait_time=1s",
             "internal.server.bolt.connection_shutdown_wait_time=1s",
         ]
-        (self.conf_dir / "neo4j.conf").write_text("\n".join(lines) + "\n")
+        conf = self.conf_dir / "neo4j.conf"
+        conf.write_text("\n".join(lines) + "\n")
+        conf.chmod(0o600)
 
     def _set_initial_password(self, dist: Distribution, password: str) -> None:
         env = dict(os.environ, NEO4J_HOME=str(self.root), NEO4J_CONF=str(self.conf_dir))

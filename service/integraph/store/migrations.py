@@ -13,7 +13,7 @@ from pathlib import Path
 
 from neo4j.exceptions import Neo4jError
 
-from integraph.errors import MigrationFailed
+from integraph.errors import MigrationFailed, SchemaNotCurrent
 from integraph.store.driver import Store
 from integraph.store.queries import files_in, split_statements
 
@@ -74,3 +74,27 @@ async def migrate(store: Store) -> MigrationReport:
         )
         applied.append(label)
     return MigrationReport(applied=applied, already_applied=skipped)
+
+
+async def require_current_schema(store: Store) -> None:
+    """Raise SchemaNotCurrent, saying what to run, unless every migration is applied.
+
+    One small read: the commands that do not migrate call it before they use the graph.
+    """
+    rows = await store.read("queries/schema/applied_migrations")
+    done = {row["version"] for row in rows}
+    known = {m.version: m.path.name for m in available_migrations()}
+    missing = sorted(set(known) - done)
+    unknown = sorted(done - set(known))
+    if missing:
+        names = ", ".join(known[v] for v in missing)
+        raise SchemaNotCurrent(
+            f"the database lacks {len(missing)} schema migration(s) ({names}): run "
+            "`integraph db migrate` (or `integraph up`), then try again"
+        )
+    if unknown:
+        raise SchemaNotCurrent(
+            "the database has schema migrations this Integraph does not know "
+            f"({', '.join(f'{v:03d}' for v in unknown)}): it was migrated by a newer "
+            "Integraph; upgrade this one"
+        )
