@@ -1,4 +1,7 @@
-"""Typed values of the compatibility engine: modes, change kinds, differences and reports."""
+"""Typed values of the compatibility engine: change kinds, differences and reports.
+
+The modes and content models are the blueprint model's (integraph.model.contracts), the one
+definition of each; they are re-exported here for the engine's modules."""
 
 from __future__ import annotations
 
@@ -11,36 +14,21 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from integraph.errors import IntegraphError
+from integraph.model.contracts import CompatibilityMode, ContentModel
 
-
-class CompatibilityMode(StrEnum):
-    """Confluent Schema Registry compatibility modes (RULES.md section 1)."""
-
-    BACKWARD = "BACKWARD"
-    BACKWARD_TRANSITIVE = "BACKWARD_TRANSITIVE"
-    FORWARD = "FORWARD"
-    FORWARD_TRANSITIVE = "FORWARD_TRANSITIVE"
-    FULL = "FULL"
-    FULL_TRANSITIVE = "FULL_TRANSITIVE"
-    NONE = "NONE"
-
-    @property
-    def transitive(self) -> bool:
-        return self.value.endswith("_TRANSITIVE")
-
-    @property
-    def checks_backward(self) -> bool:
-        """The new schema must read data written with the old one."""
-        return self.value.startswith(("BACKWARD", "FULL"))
-
-    @property
-    def checks_forward(self) -> bool:
-        """Readers on the old schema must read data written with the new one."""
-        return self.value.startswith(("FORWARD", "FULL"))
-
-    @property
-    def full(self) -> bool:
-        return self.value.startswith("FULL")
+__all__ = [
+    "Change",
+    "ChangeKind",
+    "CompatError",
+    "CompatibilityMode",
+    "CompatibilityReport",
+    "ContentModel",
+    "Difference",
+    "Role",
+    "SchemaFamily",
+    "SchemaLoadError",
+    "Verdict",
+]
 
 
 class ChangeKind(StrEnum):
@@ -74,14 +62,6 @@ class ChangeKind(StrEnum):
     CHANNEL_REMOVED = "channel_removed"
     MESSAGE_ADDED = "message_added"
     MESSAGE_REMOVED = "message_removed"
-
-
-class ContentModel(StrEnum):
-    """How a JSON object treats properties it does not declare (RULES.md section 1)."""
-
-    OPEN = "open"
-    CLOSED = "closed"
-    PARTIALLY_OPEN = "partially_open"
 
 
 class SchemaFamily(StrEnum):

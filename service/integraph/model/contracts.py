@@ -34,6 +34,9 @@ class VersioningStrategy(StrEnum):
 
 
 class CompatibilityMode(StrEnum):
+    """Confluent Schema Registry compatibility modes (RULES.md section 1); the compatibility
+    engine (integraph.compat) uses this definition."""
+
     BACKWARD = "BACKWARD"
     BACKWARD_TRANSITIVE = "BACKWARD_TRANSITIVE"
     FORWARD = "FORWARD"
@@ -42,8 +45,28 @@ class CompatibilityMode(StrEnum):
     FULL_TRANSITIVE = "FULL_TRANSITIVE"
     NONE = "NONE"
 
+    @property
+    def transitive(self) -> bool:
+        return self.value.endswith("_TRANSITIVE")
+
+    @property
+    def checks_backward(self) -> bool:
+        """The new schema must read data written with the old one."""
+        return self.value.startswith(("BACKWARD", "FULL"))
+
+    @property
+    def checks_forward(self) -> bool:
+        """Readers on the old schema must read data written with the new one."""
+        return self.value.startswith(("FORWARD", "FULL"))
+
+    @property
+    def full(self) -> bool:
+        return self.value.startswith("FULL")
+
 
 class ContentModel(StrEnum):
+    """How a JSON object treats properties it does not declare (RULES.md section 1)."""
+
     OPEN = "open"
     CLOSED = "closed"
     PARTIALLY_OPEN = "partially_open"
