@@ -216,14 +216,26 @@ def test_one_of_members_are_matched_before_comparing() -> None:
     tighter = {"title": "card", **obj({"pan": {"type": "string", "maxLength": 16}})}
     report = diff_schemas({"oneOf": [card, iban]}, {"oneOf": [iban, tighter]}, mode="BACKWARD")
     assert [(d.kind.value, d.pointer, d.breaking) for d in report.differences] == [
-        ("constraint_tightened", "/{oneOf[1]}/pan", True)
+        ("constraint_tightened", "/{oneOf[1]}/pan", True),
+        # the two objects overlap: {"pan": <17 characters>} now matches iban only, and both
+        # members of the old oneOf, which old readers reject
+        ("constraint_loosened", "", False),
     ]
 
 
-def test_any_of_to_one_of_is_tightening(flags) -> None:
-    old = {"anyOf": [STRING, {"type": "integer"}]}
-    new = {"oneOf": [STRING, {"type": "integer"}]}
+def test_any_of_to_one_of_is_tightening_only_where_members_overlap(flags) -> None:
+    old = {"anyOf": [STRING, {"type": "string", "maxLength": 3}]}
+    new = {"oneOf": [STRING, {"type": "string", "maxLength": 3}]}
     assert flags(old, new) == ("constraint_tightened", "", (True, False, True))
+    # members of different types never overlap: anyOf and oneOf mean the same
+    disjoint = [STRING, {"type": "integer"}]
+    assert diff_schemas({"anyOf": disjoint}, {"oneOf": disjoint}, mode="FULL").differences == ()
+    assert diff_schemas({"oneOf": disjoint}, {"anyOf": disjoint}, mode="FULL").differences == ()
+    tagged = [
+        obj({"kind": {"const": "a"}, "x": STRING}, required=["kind"]),
+        obj({"kind": {"const": "b"}, "y": STRING}, required=["kind"]),
+    ]
+    assert diff_schemas({"anyOf": tagged}, {"oneOf": tagged}, mode="FULL").differences == ()
 
 
 def test_items_array_form_equals_prefix_items() -> None:
@@ -293,7 +305,9 @@ def test_removing_a_field_deprecated_past_the_window_is_not_breaking() -> None:
     )
     assert difference.reason == (
         "removing required field /fax would break FULL (consumers on the old schema still "
-        "require it; deprecate first or make it optional), but it has been deprecated since "
+        "require it; deprecate first or make it optional; the new content model is open, so "
+        "new data may carry 'fax' with any type and consumers on the old schema would reject "
+        "it; keep it declared as deprecated instead), but it has been deprecated since "
         "2024-01-01, at least the 90-day deprecation window"
     )
 

@@ -110,7 +110,9 @@ def to_json_schema(fields: list[dict], model: ContentModel) -> dict:
             if model is CLOSED:
                 node["additionalProperties"] = False
             elif model is PARTIAL:
-                node["patternProperties"] = {"^x-": {"type": "string"}}
+                # undeclared names must hold strings: what the table's string fields are (a
+                # patternProperties alone leaves the other names open, which is not partial)
+                node["additionalProperties"] = {"type": "string"}
             stack.extend(node["properties"].values())
     return root
 

@@ -1,6 +1,9 @@
 """Avro schema comparison over parsed JSON (.avsc), following the specification's schema
 resolution: records by field name (reader aliases, defaults), unions, enums (reader default),
-promotions int -> long -> float -> double and string <-> bytes, named-type references."""
+promotions int -> long -> float -> double and string <-> bytes, named-type references. Logical
+types: resolution itself ignores them, so a reader without one reads the underlying type; a
+reader with one needs the writer to promise the same logical type. Reasons use Avro's words:
+the writer's and the reader's schema."""
 
 from __future__ import annotations
 
@@ -9,22 +12,25 @@ from typing import Any
 from integraph.compat import modes
 from integraph.compat.deprecation import deprecation_of
 from integraph.compat.jsonschema_keywords import canonical
-from integraph.compat.model import Change, ChangeKind, Verdict
+from integraph.compat.model import Change, ChangeKind, Language, Verdict
 from integraph.compat.refs import escape
 
 PRIMITIVES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
 _NAMED = frozenset({"record", "error", "enum", "fixed"})
+_JSON_TYPE_NAMES = frozenset({"null", "boolean", "string"})
 
 
 def looks_like_avro(schema: Any) -> bool:
     """True for an Avro schema: a primitive name, a union list, or a named/complex type."""
     if isinstance(schema, str):
         return schema in PRIMITIVES
-    if isinstance(schema, list):
-        return bool(schema) and all(looks_like_avro(s) or isinstance(s, str) for s in schema)
+    if isinstance(schema, list):  # a union; the empty union is a schema with no values
+        return all(looks_like_avro(s) or isinstance(s, str) for s in schema)
     if not isinstance(schema, dict) or "$schema" in schema:
         return False
     kind = schema.get("type")
+    if kind in PRIMITIVES:  # {"type": "int", "logicalType": "date"}; "string" is also JSON's
+        return "logicalType" in schema or kind not in _JSON_TYPE_NAMES
     if kind in ("record", "error"):
         return isinstance(schema.get("fields"), list)
     if kind == "enum":
@@ -63,7 +69,11 @@ class _Comparer:
         new: Any = None,
         **extra: Any,
     ) -> None:
-        self.changes.append(Change(kind, pointer, summary, verdict, old=old, new=new, **extra))
+        self.changes.append(
+            Change(
+                kind, pointer, summary, verdict, old=old, new=new, language=Language.AVRO, **extra
+            )
+        )
 
     def compare(
         self, old: Any, new: Any, pointer: str, old_ns: str | None, new_ns: str | None
@@ -233,7 +243,7 @@ class _Comparer:
     def _type_change(
         self, pointer: str, old_labels: set[str], new_labels: set[str], old: Any, new: Any
     ) -> None:
-        found = modes.type_change(old_labels, new_labels)
+        found = modes.type_change(old_labels, new_labels, Language.AVRO)
         if found:
             kind, verdict = found
             self.add(

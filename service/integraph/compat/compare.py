@@ -19,6 +19,7 @@ from integraph.compat.model import (
     CompatibilityReport,
     ContentModel,
     Difference,
+    Language,
     SchemaFamily,
 )
 from integraph.compat.modes import DeprecationPolicy, judge
@@ -80,9 +81,13 @@ def diff_field_lists(
     content_model: ContentModel | str = ContentModel.OPEN,
     deprecation_window_days: int | None = None,
     today: date | None = None,
+    language: Language | str = Language.JSON_SCHEMA,
 ) -> CompatibilityReport:
-    """Compare two flat field lists (the graph's form of a contract version) under `mode`."""
-    changes = compare_field_lists(old_fields, new_fields, ContentModel(content_model))
+    """Compare two flat field lists (the graph's form of a contract version) under `mode`;
+    `language` is the contract's schema language (JSON Schema, Avro or protobuf rules)."""
+    changes = compare_field_lists(
+        old_fields, new_fields, ContentModel(content_model), Language(language)
+    )
     policy = DeprecationPolicy(deprecation_window_days, today)
     return _report(changes, _mode(mode), SchemaFamily.FIELD_LIST, policy)
 
@@ -95,12 +100,14 @@ def check_history(
     content_model_hint: ContentModel | str | None = None,
     deprecation_window_days: int | None = None,
     today: date | None = None,
+    language: Language | str = Language.JSON_SCHEMA,
 ) -> CompatibilityReport:
     """Check `new` against the latest version, or all of them for *_TRANSITIVE modes.
 
     Versions run oldest first; each is a schema, or `{"version": label, "schema": ...}`, or
-    `{"version": label, "fields": [...], "content_model": ...}`. Every breaking difference
-    names the version it conflicts with (the most recent one, when several do)."""
+    `{"version": label, "fields": [...], "content_model": ...}` (field lists are judged by the
+    rules of `language`). Every breaking difference names the version it conflicts with (the
+    most recent one, when several do)."""
     mode = _mode(mode)
     labelled = [_unwrap(v, str(i + 1)) for i, v in enumerate(versions)]
     _, new_body = _unwrap(new, str(len(labelled) + 1))
@@ -113,7 +120,10 @@ def check_history(
     for position, (label, old_body) in enumerate(targets):
         if _is_fields(old_body) and _is_fields(new_body):
             changes = compare_field_lists(
-                old_body["fields"], new_body["fields"], _fields_model(new_body, hint)
+                old_body["fields"],
+                new_body["fields"],
+                _fields_model(new_body, hint),
+                Language(language),
             )
         else:
             family, changes = _changes(old_body, new_body, hint)

@@ -2,24 +2,67 @@
 
 A field is `{path: "/customer/email", type: "string", required: bool, enum: list | None,
 deprecated_since: date | None}`; a type may list alternatives as "string|null". The same
-rules as JSON Schema apply (modes.py), under one content model for the whole contract.
+rules as JSON Schema apply (modes.py), under one content model for the whole contract; for
+an Avro or protobuf contract, fields come and go by that language's rules instead (an Avro
+field without `required` has a default; protobuf readers keep unknown fields), in its words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from integraph.compat import modes
 from integraph.compat.deprecation import parse_date
 from integraph.compat.jsonschema_keywords import canonical
-from integraph.compat.model import Change, ChangeKind, ContentModel
+from integraph.compat.model import Change, ChangeKind, ContentModel, Language, Verdict
 
 
 def compare_field_lists(
-    old_fields: Iterable[Any], new_fields: Iterable[Any], content_model: ContentModel
+    old_fields: Iterable[Any],
+    new_fields: Iterable[Any],
+    content_model: ContentModel,
+    language: Language = Language.JSON_SCHEMA,
 ) -> list[Change]:
     """Mode-free changes between two field lists (dicts or objects with the same attributes)."""
+    changes = _compare(old_fields, new_fields, content_model, language)
+    return [replace(c, language=language) for c in changes]
+
+
+def _field_added(name: str, required: bool, model: ContentModel, language: Language) -> Verdict:
+    if language is Language.AVRO:  # a field the writer's schema lacks is read from its default
+        return modes.avro_field_added(has_default=not required)
+    if language is Language.PROTOBUF:
+        return modes.protobuf_field_added(required=required)
+    return modes.field_added(name, required=required, content_model=model)
+
+
+def _field_removed(name: str, required: bool, model: ContentModel, language: Language) -> Verdict:
+    if language is Language.AVRO:
+        return modes.avro_field_removed(old_has_default=not required)
+    if language is Language.PROTOBUF:
+        return modes.protobuf_field_removed(required=required)
+    return modes.field_removed(name, required=required, content_model=model)
+
+
+def _field_renamed(old: dict, new: dict, model: ContentModel, language: Language) -> Verdict:
+    if language is Language.JSON_SCHEMA:
+        return modes.field_renamed()
+    # Avro matches fields by name (a reader alias is not in a field list), protobuf by number:
+    # a rename is the old field gone and a new one come
+    return modes.combined(
+        _field_removed(_name(old["path"]), old["required"], model, language),
+        _field_added(_name(new["path"]), new["required"], model, language),
+    )
+
+
+def _compare(
+    old_fields: Iterable[Any],
+    new_fields: Iterable[Any],
+    content_model: ContentModel,
+    language: Language,
+) -> list[Change]:
     old = {f["path"]: f for f in (_as_field(x) for x in old_fields)}
     new = {f["path"]: f for f in (_as_field(x) for x in new_fields)}
     removed = [p for p in old if p not in new and not _parent_gone(p, old, new)]
@@ -33,7 +76,7 @@ def compare_field_lists(
                 ChangeKind.FIELD_RENAMED,
                 old_path,
                 f"renaming field {old_path} to {new_path}",
-                modes.field_renamed(),
+                _field_renamed(old[old_path], new[new_path], content_model, language),
                 old_path,
                 new_path,
                 note="rename candidate: a removed and an added field of the same type",
@@ -47,9 +90,7 @@ def compare_field_lists(
                 ChangeKind.FIELD_REMOVED,
                 path,
                 f"removing {label} field {path}",
-                modes.field_removed(
-                    _name(path), required=field["required"], content_model=content_model
-                ),
+                _field_removed(_name(path), field["required"], content_model, language),
                 field["raw"],
                 None,
                 deprecated=field["deprecated_since"] is not None,
@@ -64,20 +105,18 @@ def compare_field_lists(
                 ChangeKind.FIELD_ADDED,
                 path,
                 f"adding {label} field {path}",
-                modes.field_added(
-                    _name(path), required=field["required"], content_model=content_model
-                ),
+                _field_added(_name(path), field["required"], content_model, language),
                 None,
                 field["raw"],
             )
         )
     for path, before in old.items():
         if path in new:
-            changes.extend(_compare_field(path, before, new[path]))
+            changes.extend(_compare_field(path, before, new[path], language))
     return changes
 
 
-def _compare_field(path: str, old: dict, new: dict) -> list[Change]:
+def _compare_field(path: str, old: dict, new: dict, language: Language) -> list[Change]:
     changes = []
     if old["required"] and not new["required"]:
         changes.append(
@@ -101,7 +140,7 @@ def _compare_field(path: str, old: dict, new: dict) -> list[Change]:
                 True,
             )
         )
-    found = modes.type_change(old["types"], new["types"])
+    found = modes.type_change(old["types"], new["types"], language)
     if found:
         kind, verdict = found
         changes.append(

@@ -11,14 +11,11 @@ from integraph.compat import modes
 from integraph.compat.model import Change, ChangeKind, Role, Verdict
 
 # Keywords whose inclusion order cannot be decided in general: added = tighter, removed =
-# looser, changed = both ways (reviewed by hand).
+# looser, changed = both ways (reviewed by hand). `not`, the dependencies and propertyNames
+# are compared by meaning (jsonschema_composition).
 _OPAQUE = (
     "pattern",
     "format",
-    "propertyNames",
-    "dependencies",
-    "dependentRequired",
-    "dependentSchemas",
     "contains",
     "if",
     "then",
@@ -28,7 +25,6 @@ _OPAQUE = (
     "contentMediaType",
     "contentSchema",
     "discriminator",
-    "not",
 )
 _LOWER_COUNTS = ("minLength", "minItems", "minProperties", "minContains")
 _UPPER_COUNTS = ("maxLength", "maxItems", "maxProperties", "maxContains")

@@ -24,6 +24,7 @@ __all__ = [
     "CompatibilityReport",
     "ContentModel",
     "Difference",
+    "Language",
     "Role",
     "SchemaFamily",
     "SchemaLoadError",
@@ -72,6 +73,14 @@ class SchemaFamily(StrEnum):
     FIELD_LIST = "field_list"
 
 
+class Language(StrEnum):
+    """The schema language a change is explained in (its words: content model, default...)."""
+
+    JSON_SCHEMA = "json_schema"  # also OpenAPI, AsyncAPI payloads and JSON field lists
+    AVRO = "avro"
+    PROTOBUF = "protobuf"
+
+
 class Role(StrEnum):
     """Who reads the data a change touches; HTTP fixes the direction per part of an operation."""
 
@@ -103,6 +112,7 @@ class Change:
     deprecated: bool = False
     deprecated_since: date | None = None
     note: str | None = None
+    language: Language = Language.JSON_SCHEMA
 
 
 class Difference(BaseModel):

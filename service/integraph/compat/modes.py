@@ -20,6 +20,7 @@ from integraph.compat.model import (
     CompatibilityMode,
     ContentModel,
     Difference,
+    Language,
     Role,
     Verdict,
 )
@@ -52,6 +53,20 @@ _VOCABULARY: dict[Role, dict[str, str]] = {
         "old_data": "responses from servers on the old contract",
         "old_readers": "clients on the old contract",
         "new_reader": "clients on the new contract",
+    },
+}
+# Avro and protobuf data is read with a reader's schema against the writer's (Avro schema
+# resolution) or with the reader's message definition (protobuf): the reasons say so.
+_LANGUAGE_WORDS: dict[Language, dict[str, str]] = {
+    Language.AVRO: {
+        "old_data": "data written with the old writer's schema",
+        "old_readers": "consumers reading with the old reader's schema",
+        "new_reader": "the new reader's schema",
+    },
+    Language.PROTOBUF: {
+        "old_data": "messages written with the old definition",
+        "old_readers": "consumers on the old message definition",
+        "new_reader": "the new message definition",
     },
 }
 _REMOVALS = {
@@ -105,6 +120,154 @@ def field_removed(name: str, *, required: bool, content_model: ContentModel) -> 
     return Verdict(backward, forward)
 
 
+def property_added(
+    name: str, *, required: bool, governed: str, backward: list[str], forward: list[str]
+) -> Verdict:
+    """A JSON Schema property declared in the new schema. `governed` names what decided the
+    name's values in the old schema ("open": any value, "closed": none, "unknown", or the
+    keyword, e.g. "additionalProperties"); `backward`/`forward` are the reasons why the old
+    governing schema and the new declaration differ (from comparing the two)."""
+    back, fwd = [], []
+    if required:
+        back.append(
+            "it is missing from $old_data but required by $new_reader; "
+            "add it as optional or with a default"
+        )
+    if backward and governed == "open":
+        back.append(
+            f"the old content model is open, so $old_data may already carry an undeclared "
+            f"'{name}' of another type; declare it under patternProperties or close the old "
+            "model first"
+        )
+    elif backward:
+        back.append(
+            f"$old_data may already carry an undeclared '{name}' valid under the old "
+            f"{governed} but not under the new declaration ({'; '.join(backward)})"
+        )
+    if forward and governed == "closed":
+        fwd.append(
+            "$old_readers reject unknown properties (additionalProperties: false); "
+            "upgrade them first or open the content model"
+        )
+    elif forward:
+        fwd.append(
+            f"new data may carry '{name}' values that the old {governed} rejects, and "
+            f"$old_readers apply it ({'; '.join(forward)})"
+        )
+    return Verdict("; ".join(back) or None, "; ".join(fwd) or None)
+
+
+def property_removed(
+    name: str, *, required: bool, governed: str, backward: list[str], forward: list[str]
+) -> Verdict:
+    """A JSON Schema property no longer declared. `governed` names what decides the name's
+    values in the new schema (as for `property_added`); `backward`/`forward` come from
+    comparing the old declaration with it."""
+    back, fwd = [], []
+    if backward and governed == "closed":
+        back.append(
+            "$old_data may still carry it, and $new_reader will reject unknown properties "
+            "(additionalProperties: false); keep it declared as deprecated or open the model"
+        )
+    elif backward:
+        back.append(
+            f"$old_data may still carry '{name}' with values that the new {governed} rejects "
+            f"({'; '.join(backward)}); keep it declared as deprecated"
+        )
+    if required:
+        fwd.append("$old_readers still require it; deprecate first or make it optional")
+    if forward and governed == "open":
+        fwd.append(
+            f"the new content model is open, so new data may carry '{name}' with any type "
+            "and $old_readers would reject it; keep it declared as deprecated instead"
+        )
+    elif forward:
+        fwd.append(
+            f"new data may carry '{name}' values that the new {governed} allows but "
+            f"$old_readers reject ({'; '.join(forward)}); keep it declared as deprecated instead"
+        )
+    return Verdict("; ".join(back) or None, "; ".join(fwd) or None)
+
+
+def combined(*verdicts: Verdict) -> Verdict:
+    """One verdict for a change that is several at once (a rename: a removal and an addition)."""
+    back = _unique([v.backward for v in verdicts if v.backward])
+    fwd = _unique([v.forward for v in verdicts if v.forward])
+    return Verdict("; ".join(back) or None, "; ".join(fwd) or None)
+
+
+def reasons(changes: Iterable[Change]) -> tuple[list[str], list[str]]:
+    """(why BACKWARD breaks, why FORWARD breaks) over a list of changes, without repeats."""
+    changes = list(changes)
+    return (
+        _unique([c.verdict.backward for c in changes if c.verdict.backward]),
+        _unique([c.verdict.forward for c in changes if c.verdict.forward]),
+    )
+
+
+def names_changed(what: str, backward: list[str], forward: list[str]) -> Verdict:
+    """The schema for undeclared names (`what`: additionalProperties, a pattern) changed."""
+    back = fwd = None
+    if backward:
+        back = (
+            f"$old_data may carry {what} that $new_reader will now reject "
+            f"({'; '.join(backward)}); declare them or keep the model open"
+        )
+    if forward:
+        fwd = (
+            f"new data may carry {what} that $old_readers reject ({'; '.join(forward)}); "
+            "upgrade them first"
+        )
+    return Verdict(back, fwd)
+
+
+def negation_changed(backward: list[str], forward: list[str]) -> Verdict:
+    """`not` changed; the reasons compare the OLD excluded schema with the NEW one, so they
+    swap: a wider exclusion rejects more data (BACKWARD), a narrower one lets more through."""
+    back = fwd = None
+    if forward:
+        back = (
+            "$old_data may match the new 'not' schema, which $new_reader now excludes "
+            f"(the excluded schema grew: {'; '.join(forward)})"
+        )
+    if backward:
+        fwd = (
+            "new data may hold values the old 'not' schema excluded, which $old_readers "
+            f"reject (the excluded schema shrank: {'; '.join(backward)})"
+        )
+    return Verdict(back, fwd)
+
+
+def dependency_added(trigger: str, names: list[str]) -> Verdict:
+    listed = ", ".join(repr(n) for n in names)
+    return Verdict(
+        backward=f"$old_data may have {trigger!r} without {listed}, which $new_reader now "
+        "requires with it; keep the dependency optional"
+    )
+
+
+def dependency_removed(trigger: str, names: list[str]) -> Verdict:
+    listed = ", ".join(repr(n) for n in names)
+    return Verdict(
+        forward=f"new data may have {trigger!r} without {listed}, which $old_readers still "
+        "require with it; upgrade them first"
+    )
+
+
+def one_of_overlap(*, new_side: bool) -> Verdict:
+    """oneOf rejects a value valid under several members: overlapping members break."""
+    if new_side:
+        return Verdict(
+            backward="a member of the new oneOf accepts more than before (or is new) and may "
+            "overlap another, so $old_data matching one member may match several, which "
+            "oneOf rejects; make the members exclusive (e.g. by a discriminating const)"
+        )
+    return Verdict(
+        forward="members of the old oneOf may overlap, so new data matching one changed "
+        "member may match several old ones, which $old_readers reject"
+    )
+
+
 def field_renamed(*, reader_alias: bool = False, old_reader_alias: bool = False) -> Verdict:
     """A field renamed; readers find values by name, so only an alias on the reader helps."""
     backward = None
@@ -137,15 +300,38 @@ def avro_field_added(*, has_default: bool) -> Verdict:
     """An Avro reader ignores writer fields it lacks, and fills reader-only fields from defaults."""
     if has_default:
         return Verdict()
-    return Verdict(backward="it is missing from $old_data and has no default; add a default")
+    return Verdict(
+        backward="$old_data lacks it and the field has no default in $new_reader, so Avro "
+        "schema resolution fails; add a default"
+    )
 
 
 def avro_field_removed(*, old_has_default: bool) -> Verdict:
+    """A field only the old reader's schema has: it is read from its default, if any."""
     if old_has_default:
         return Verdict()
     return Verdict(
-        forward="$old_readers have no default for it; give it a default in a release first, "
-        "then remove it"
+        forward="$old_readers have no default for it, and new data no longer carries it, so "
+        "Avro schema resolution fails; give it a default in a release first, then remove it"
+    )
+
+
+def protobuf_field_added(*, required: bool) -> Verdict:
+    """Protobuf readers keep unknown fields and read absent ones as their default value."""
+    if not required:
+        return Verdict()
+    return Verdict(
+        backward="$old_data lacks it and it is required (proto2), so $new_reader rejects it; "
+        "add it as optional"
+    )
+
+
+def protobuf_field_removed(*, required: bool) -> Verdict:
+    if not required:
+        return Verdict()
+    return Verdict(
+        forward="$old_readers still require it (proto2) and new messages no longer carry it; "
+        "make it optional in a release first, and reserve its field number"
     )
 
 
@@ -172,12 +358,30 @@ def default_changed() -> Verdict:
 
 
 def readable(writer: str, reader: str) -> bool:
-    """True when a reader of type `reader` can read a value written as `writer`."""
-    return reader in (writer, ANY_TYPE) or reader in PROMOTIONS.get(writer, frozenset())
+    """True when a reader of type `reader` can read a value written as `writer`.
+
+    Avro labels carry a logical type after a slash ("int/date"): a reader without one reads
+    the underlying type (Avro resolution ignores logical types), a reader with one needs the
+    writer to promise the same meaning."""
+    if reader == ANY_TYPE:
+        return True
+    writer_base, _, writer_logical = writer.partition("/")
+    reader_base, _, reader_logical = reader.partition("/")
+    if reader_logical and reader_logical != writer_logical:
+        return False
+    return reader_base == writer_base or reader_base in PROMOTIONS.get(writer_base, frozenset())
+
+
+_AVRO_RULE = (
+    "Avro resolves a union branch by branch and promotes only int -> long -> float -> double "
+    "and string <-> bytes"
+)
 
 
 def type_change(
-    old_types: Iterable[str], new_types: Iterable[str]
+    old_types: Iterable[str],
+    new_types: Iterable[str],
+    language: Language = Language.JSON_SCHEMA,
 ) -> tuple[ChangeKind, Verdict] | None:
     """Classify a change of a set of alternative types; None when nothing changed."""
     old, new = sorted(set(old_types)), sorted(set(new_types))
@@ -186,15 +390,18 @@ def type_change(
     unread_old = [t for t in old if not any(readable(t, n) for n in new)]
     unread_new = [t for t in new if not any(readable(t, o) for o in old)]
     backward = forward = None
+    avro = language is Language.AVRO
     if unread_old:
-        backward = (
-            f"$old_data may hold {_typed_values(unread_old)} that $new_reader cannot read; "
-            "keep accepting them"
+        backward = f"$old_data may hold {_typed_values(unread_old)} that $new_reader cannot " + (
+            f"resolve ({_AVRO_RULE}); keep a branch or type that reads them"
+            if avro
+            else "read; keep accepting them"
         )
     if unread_new:
-        forward = (
-            f"new data may hold {_typed_values(unread_new)} that $old_readers cannot read; "
-            "upgrade them first or keep the old type"
+        forward = f"new data may hold {_typed_values(unread_new)} that $old_readers cannot " + (
+            f"resolve ({_AVRO_RULE}); upgrade them first"
+            if avro
+            else "read; upgrade them first or keep the old type"
         )
     if forward and not backward:
         kind = ChangeKind.TYPE_WIDENED
@@ -382,6 +589,8 @@ def checked_directions(mode: CompatibilityMode, role: Role) -> tuple[bool, bool]
 def judge(change: Change, mode: CompatibilityMode, policy: DeprecationPolicy) -> Difference:
     """Turn a mode-free change into a Difference with `breaking` and an actionable reason."""
     words = _VOCABULARY[change.role]
+    if change.role is Role.DATA:
+        words = _LANGUAGE_WORDS.get(change.language, words)
     back_why = _words(change.verdict.backward, words)
     fwd_why = _words(change.verdict.forward, words)
     check_back, check_fwd = checked_directions(mode, change.role)
