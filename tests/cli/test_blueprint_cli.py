@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -57,3 +58,26 @@ def test_load_of_broken_files_changes_nothing(cli_env: dict[str, str], graph: ob
     assert "dangling" in proc.stderr or "no element has id" in proc.stderr
     status = run_cli("export", "/tmp/never-written", env=cli_env)
     assert "holds no blueprint" in status.stderr
+
+
+def test_validate_load_export_and_generate_count_alike(
+    cli_env: dict[str, str], tmp_path: Path, graph: object
+) -> None:
+    """One way of counting elements (graph nodes: reviews, versions and fields included)."""
+
+    def count(proc) -> int:  # type: ignore[no-untyped-def]
+        assert proc.returncode == 0, proc.stderr
+        found = re.search(r": (\d+) elements", proc.stdout)
+        assert found, proc.stdout
+        return int(found.group(1))
+
+    validated = count(run_cli("validate", str(MINIMAL), env=cli_env))
+    assert count(run_cli("load", str(MINIMAL), env=cli_env)) == validated
+    assert count(run_cli("export", str(tmp_path / "out"), env=cli_env)) == validated
+    generated = tmp_path / "generated"
+    made = run_cli("generate", "--systems", "12", "--seed", "3", str(generated), env=cli_env)
+    assert made.returncode == 0, made.stderr
+    table_total = re.search(r"elements\W+([\d,]+)", made.stdout)
+    assert table_total, made.stdout
+    total = int(table_total.group(1).replace(",", ""))
+    assert total == count(run_cli("validate", str(generated), env=cli_env))

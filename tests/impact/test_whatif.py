@@ -84,3 +84,38 @@ async def test_changeset_errors(graph: Store, tmp_path: Path) -> None:
     dangling = read_changeset(_write(tmp_path / "c.yaml", "remove: [billing]\n"))
     with pytest.raises(ChangeSetInvalid, match="no system has id 'billing'"):
         await what_if(graph, dangling, choose_rules(ids=["SEC-01"]), config=LintConfig())
+
+
+async def test_findings_point_at_the_blueprint_files_not_at_a_detour(
+    graph: Store, tmp_path: Path
+) -> None:
+    """The change set is applied to the model in memory: a finding on an element the change
+    set does not add points at the blueprint file it was loaded from."""
+    await load_blueprint(graph, [write_blueprint(tmp_path / "bp", LANDSCAPE)])
+    changes = read_changeset(
+        _write(
+            tmp_path / "cs.yaml",
+            "modify:\n  credentials:\n    - {id: cred-shop, held_by: [shop, billing]}\n",
+        )
+    )
+    report = await what_if(
+        graph, changes, choose_rules(ids=["SEC-01"]), config=LintConfig(), origin="cs.yaml"
+    )
+    [shared] = report.appeared
+    assert shared.location.file == "credentials.yaml"
+    assert shared.location.line == 2
+
+
+async def test_secrets_in_a_change_set_are_refused_like_in_files(
+    graph: Store, tmp_path: Path
+) -> None:
+    await load_blueprint(graph, [write_blueprint(tmp_path / "bp", LANDSCAPE)])
+    changes = read_changeset(
+        _write(
+            tmp_path / "cs.yaml",
+            "modify:\n  credentials:\n"
+            "    - {id: cred-shop, secret_ref: 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'}\n",
+        )
+    )
+    with pytest.raises(ChangeSetInvalid, match="secret"):
+        await what_if(graph, changes, choose_rules(ids=["SEC-01"]), config=LintConfig())

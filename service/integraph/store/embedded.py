@@ -277,6 +277,7 @@ class EmbeddedNeo4j:
             env=env,
             timeout=120,
             check=False,
+            umask=0o077,
         )
         if proc.returncode != 0:
             raise LauncherError(
