@@ -9,16 +9,13 @@ const/enum, or a required discriminating property) the two keywords mean the sam
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from integraph.compat import modes
 from integraph.compat.jsonschema_keywords import allowed_values, canonical
-from integraph.compat.jsonschema_objects import schema_types
+from integraph.compat.jsonschema_objects import Comparer, schema_types
 from integraph.compat.model import Change, ChangeKind
 from integraph.compat.refs import ANNOTATIONS, RefResolver, escape
-
-if TYPE_CHECKING:
-    from integraph.compat.jsonschema_diff import Comparer
 
 _OBJECT_OPENING = ("additionalProperties", "patternProperties", "unevaluatedProperties")
 

@@ -11,16 +11,38 @@ to an open object breaks BACKWARD (old data may carry that name with any value).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from integraph.compat import modes
 from integraph.compat.deprecation import deprecation_of
 from integraph.compat.jsonschema_keywords import canonical
-from integraph.compat.model import ChangeKind, ContentModel
+from integraph.compat.model import Change, ChangeKind, ContentModel
 from integraph.compat.refs import ANNOTATIONS, RefResolver, escape
 
-if TYPE_CHECKING:
-    from integraph.compat.jsonschema_diff import Comparer
+
+class Comparer(Protocol):
+    """What the object and composition helpers need of the walk (jsonschema_diff.Comparer)."""
+
+    old: RefResolver
+    new: RefResolver
+    hint: ContentModel | None
+    changes: list[Change]
+
+    def add(
+        self,
+        kind: ChangeKind,
+        pointer: str,
+        summary: str,
+        verdict: modes.Verdict,
+        old: Any = None,
+        new: Any = None,
+        **extra: Any,
+    ) -> None: ...
+
+    def compare(self, old: Any, new: Any, pointer: str) -> None: ...
+
+    def sub_changes(self, old: Any, new: Any, pointer: str) -> list[Change]: ...
+
 
 _OPENNESS = {ContentModel.CLOSED: 0, ContentModel.PARTIALLY_OPEN: 1, ContentModel.OPEN: 2}
 _CATCH_ALLS = ("additionalProperties", "unevaluatedProperties")
