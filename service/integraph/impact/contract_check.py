@@ -4,8 +4,9 @@ The proposal is either a field list in the blueprint format (a YAML/JSON mapping
 ``version`` and ``request`` / ``response`` / ``message`` / ``error`` fields), compared with the
 stored versions' field lists, or a full schema (JSON Schema, Avro, OpenAPI, AsyncAPI), compared
 with the schema of the latest stored version (its ``schema_ref``, read relative to the working
-directory). Either way the classification is the compatibility engine's, the same code the
-``contract diff`` command and the CON-03 lint rule use.
+directory). Either way the classification is the compatibility engine's: field lists go
+through compat.contracts, the same mapping of a contract's kind, mode, content model and parts
+as the CON-03 lint rule, so the two agree; schemas through the same comparer as ``contract diff``.
 """
 
 from __future__ import annotations
@@ -17,17 +18,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from integraph.compat import (
+    CompatError,
     CompatibilityMode,
     CompatibilityReport,
-    check_history,
+    detect_family,
     diff_schema_files,
     load_schema,
 )
+from integraph.compat.contracts import PARTS, check_contract_version, contract_report
 from integraph.errors import IntegraphError
 from integraph.model import ContractVersion
 from integraph.store.driver import Store
 
-BODY_PARTS = ("request", "response", "message", "error")
+BODY_PARTS = PARTS
 
 
 @dataclass
@@ -62,7 +65,8 @@ def _readers(flow: dict[str, Any], part: str) -> list[tuple[str, str | None]]:
 
 
 def _proposal(path: Path) -> tuple[str, dict[str, Any] | None]:
-    """(version label, field-list version) when ``path`` holds a field list, else (name, None)."""
+    """(version label, field-list version) when ``path`` holds a field list, else (name, None)
+    for a schema; anything else is refused with the reason."""
     data = load_schema(path)
     if isinstance(data, dict) and "version" in data and set(data) & set(BODY_PARTS):
         try:
@@ -71,16 +75,41 @@ def _proposal(path: Path) -> tuple[str, dict[str, Any] | None]:
             raise IntegraphError(f"{path}: not a valid contract version: {exc}") from None
         fields = [
             {
-                "path": f"/{part.value}{item.path}",
+                "part": part.value,
+                "path": item.path,
                 "type": item.type.value if hasattr(item.type, "value") else str(item.type),
                 "required": item.required,
                 "enum": item.enum,
-                "deprecated_since": None,
+                "extensible_enum": item.extensible_enum,
+                "default": item.default,
             }
             for part, item in version.fields()
         ]
         return version.version, {"version": version.version, "fields": fields}
+    try:
+        detect_family(data)
+    except CompatError as exc:
+        raise IntegraphError(
+            f"{path} is neither a contract version nor a schema: a contract version is a "
+            f"mapping with 'version' and {', '.join(repr(p) for p in BODY_PARTS)} field lists, "
+            f"and {exc}"
+        ) from None
     return path.name, None
+
+
+def _stored_fields(version: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored version's fields in the engine's contract form (part and path apart)."""
+    fields = []
+    for item in version["fields"] or []:
+        if not item:
+            continue
+        part = item.get("part")
+        path = item["path"]
+        if not part:
+            _, part, rest = path.split("/", 2) if path.count("/") >= 2 else ("", path[1:], "")
+            path = f"/{rest}"
+        fields.append({**item, "part": part, "path": path})
+    return fields
 
 
 async def check_contract(store: Store, contract_id: str, proposal: Path) -> ContractCheck:
@@ -95,16 +124,15 @@ async def check_contract(store: Store, contract_id: str, proposal: Path) -> Cont
         raise IntegraphError(f"contract '{contract_id}' has no stored version to compare with")
     label, fields = _proposal(proposal)
     if fields is not None:
-        history = [
-            {
-                "version": v["version"],
-                "fields": v["fields"],
-                "content_model": contract["content_model"] or "open",
-            }
-            for v in versions
-        ]
-        fields["content_model"] = contract["content_model"] or "open"
-        report = check_history(history, fields, mode=mode)
+        earlier = [{"version": v["version"], "fields": _stored_fields(v)} for v in versions]
+        found = check_contract_version(
+            kind=contract.get("kind"),
+            mode=mode,
+            content_model=contract["content_model"],
+            earlier=earlier,
+            new=fields,
+        )
+        report = contract_report(mode, found)
     else:
         schema_ref = versions[-1]["schema_ref"]
         if not schema_ref or not Path(schema_ref).is_file():

@@ -22,8 +22,16 @@ from integraph.compat import (
     ChangeKind,
     CompatibilityMode,
     Difference,
-    check_history,
     diff_field_lists,
+)
+from integraph.compat.contracts import (
+    PART_ROLES,
+    PARTS,
+    breaking_changes,
+    content_model_of,
+    extensible,
+    language_of,
+    part_fields,
 )
 from integraph.compat.model import Role
 from integraph.compat.modes import checked_directions
@@ -84,85 +92,22 @@ def open_findings_in_approved_blueprints(rows: Rows, params: dict[str, Any]) -> 
 # ``mode``, ``versioning``, ``content_model`` and ``versions`` (oldest first, each
 # ``{id, version, fields}``, a field ``{id, part, path, type, required, enum,
 # extensible_enum, default}``). Whether a change breaks a mode is decided by
-# integraph.compat only (check_history / diff_field_lists); this code picks the
-# versions to compare, maps the graph's fields to the engine's field lists and words the
-# findings.
+# integraph.compat only: compat.contracts maps a contract (kind, mode, content model, parts)
+# onto the engine, the same mapping `integraph contract check` uses; this code picks the
+# versions to compare and words the findings.
 
-_PARTS = ("request", "response", "message", "error")
-_PART_ROLES = {
-    "request": Role.REQUEST,  # the server reads requests
-    "response": Role.RESPONSE,  # clients read responses
-    "message": Role.DATA,  # the declared mode applies as is
-    "error": Role.RESPONSE,  # clients read error bodies
-}
 _PART_WORDS = {
     "request": "request (read by the server)",
     "response": "response (read by clients)",
     "message": "message",
     "error": "error body (read by clients)",
 }
-_UNKNOWN_FIELDS_KEPT = frozenset({"avro", "protobuf"})
-"""Kinds whose readers skip fields they do not know (Avro schema resolution, protobuf unknown
-fields): partially open in the engine's terms, when the contract declares no content model."""
 _SEMVER = re.compile(r"^v?(0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*)){0,2}(?:[-+][0-9A-Za-z.+-]*)?$")
-
-
-def _part_mode(mode: CompatibilityMode, part: str) -> CompatibilityMode | None:
-    """The mode one part is judged under: the engine's own rule for who reads it
-    (``checked_directions``), e.g. a request is always checked BACKWARD. None: not checked."""
-    backward, forward = checked_directions(mode, _PART_ROLES[part])
-    if not (backward or forward):
-        return None
-    base = "FULL" if backward and forward else "BACKWARD" if backward else "FORWARD"
-    return CompatibilityMode(base + ("_TRANSITIVE" if mode.transitive else ""))
-
-
-def _engine_field(item: dict[str, Any], kind: str) -> dict[str, Any]:
-    """A graph field as the engine's field-list entry."""
-    required = bool(item.get("required"))
-    field_type = item.get("type") or "any"
-    if kind == "avro":
-        # An Avro reader fills a missing field from its default: with one it is optional.
-        required = required and item.get("default") is None
-        field_type = "int" if field_type == "integer" else field_type  # Avro's int -> long
-    return {
-        "path": item["path"],
-        "type": field_type,
-        "required": required,
-        "enum": item.get("enum"),
-        "deprecated_since": None,
-    }
-
-
-def _content_model(row: dict[str, Any]) -> str:
-    declared = row.get("content_model")
-    if declared:
-        return str(declared)
-    return "partially_open" if row.get("kind") in _UNKNOWN_FIELDS_KEPT else "open"
 
 
 def _described(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The versions whose fields the blueprint lists (the others cannot be compared)."""
     return [v for v in row["versions"] if v.get("fields")]
-
-
-def _part_body(version: dict[str, Any], part: str, row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "version": version["id"],
-        "content_model": _content_model(row),
-        "fields": [
-            _engine_field(f, row.get("kind") or "")
-            for f in version["fields"]
-            if f.get("part") == part
-        ],
-    }
-
-
-def _extensible(version: dict[str, Any], part: str, path: str) -> bool:
-    return any(
-        f.get("part") == part and f.get("path") == path and f.get("extensible_enum")
-        for f in version["fields"]
-    )
 
 
 def _breaking(
@@ -171,26 +116,16 @@ def _breaking(
     new: dict[str, Any],
     mode: CompatibilityMode,
 ) -> list[tuple[str, Difference]]:
-    """(part, difference) for each change of ``new`` that breaks ``mode`` against ``earlier``
-    (the latest of them, or all for a transitive mode), as judged by ``check_history``."""
-    by_id = {v["id"]: v for v in earlier}
-    found = []
-    for part in _PARTS:
-        part_mode = _part_mode(mode, part)
-        if part_mode is None:
-            continue
-        history = [_part_body(v, part, row) for v in earlier]
-        report = check_history(history, _part_body(new, part, row), mode=part_mode)
-        for difference in report.breaking:
-            old = by_id.get(difference.conflicts_with_version or "")
-            if (
-                difference.kind is ChangeKind.ENUM_VALUE_ADDED
-                and old is not None
-                and _extensible(old, part, difference.pointer)
-            ):
-                continue  # readers of the old version were told to accept unknown values
-            found.append((part, difference))
-    return found
+    """(part, difference) for each change of ``new`` that breaks ``mode`` against ``earlier``,
+    as judged by the engine's one mapping of a contract onto it (compat.contracts, the same
+    as `integraph contract check`)."""
+    return breaking_changes(
+        kind=row.get("kind"),
+        mode=mode,
+        content_model=row.get("content_model"),
+        earlier=earlier,
+        new=new,
+    )
 
 
 def _mode_of(value: Any, contract: str) -> CompatibilityMode:
@@ -309,22 +244,23 @@ def contract_enum_growth(rows: Rows, params: dict[str, Any]) -> Rows:
         mode = None if declared is None else _mode_of(declared, row["element"])
         versions = _described(row)
         for old, new in pairwise(versions):
-            for part in _PARTS:
-                role = _PART_ROLES[part]
+            for part in PARTS:
+                role = PART_ROLES[part]
                 forward = role is Role.RESPONSE or (
                     mode is not None and checked_directions(mode, role)[1]
                 )
                 if not forward:
                     continue
-                old_body, new_body = _part_body(old, part, row), _part_body(new, part, row)
+                kind = row.get("kind")
                 report = diff_field_lists(
-                    old_body["fields"],
-                    new_body["fields"],
+                    part_fields(old, part, kind),
+                    part_fields(new, part, kind),
                     mode=CompatibilityMode.FORWARD,
-                    content_model=old_body["content_model"],
+                    content_model=content_model_of(kind, row.get("content_model")),
+                    language=language_of(kind),
                 )
                 for difference in report.breaking:
-                    if difference.kind is not ChangeKind.ENUM_VALUE_ADDED or _extensible(
+                    if difference.kind is not ChangeKind.ENUM_VALUE_ADDED or extensible(
                         old, part, difference.pointer
                     ):
                         continue
