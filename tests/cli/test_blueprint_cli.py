@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -81,3 +82,15 @@ def test_validate_load_export_and_generate_count_alike(
     assert table_total, made.stdout
     total = int(table_total.group(1).replace(",", ""))
     assert total == count(run_cli("validate", str(generated), env=cli_env))
+
+
+def test_usage_errors_are_one_line(tmp_path: Path) -> None:
+    for args in (
+        ("whatif", str(tmp_path / "missing.yaml")),
+        ("impact", "x", "--direction", "sideways"),
+        ("lint", "--no-such-option"),
+    ):
+        proc = run_cli(*args, env={**os.environ, "NO_COLOR": "1"})
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+        assert lines[0].startswith("error: ") and "--help" in lines[0]

@@ -10,9 +10,8 @@
 //   GDPR articles 25 and 32(1)(a) (protection by design, pseudonymisation and encryption), and
 //   the HIPAA security rule (45 CFR 164.312(e), transmission security). Whether a field must
 //   be masked is its classification's masking_required flag: true is checked, false is
-//   respected whatever the category (the blueprint's default is false, so a pii or pci
-//   classification says masking_required: true to be checked here); only a classification
-//   stored without the flag falls back to its category being one of sensitive_categories. A
+//   respected whatever the category; a classification that leaves the flag unset falls back
+//   to its category being one of sensitive_categories. A
 //   flow carries the fields of the contract versions it uses (every version of its contract
 //   when it names none). The field crosses a boundary when the flow's
 //   systems are in different trust zones, or when the side receiving that field is a third

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from typer.exceptions import TyperException
 
 from integraph import __version__
 from integraph.blueprint.errors import BlueprintInvalid
@@ -47,7 +48,19 @@ def version() -> None:
 def run() -> None:
     """Console-script entry point: the one place where errors become messages and exit codes."""
     try:
-        app(prog_name="integraph")
+        code = app(prog_name="integraph", standalone_mode=False)
+    except TyperException as exc:  # a usage error: unknown option, missing argument...
+        context = getattr(exc, "ctx", None)
+        command = context.command_path if context is not None else "integraph"
+        err_console.print(
+            f"[bold red]error:[/] {exc.format_message()} (see `{command} --help`)",
+            markup=True,
+            soft_wrap=True,
+            highlight=False,
+        )
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
     except IntegraphError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
@@ -56,3 +69,4 @@ def run() -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

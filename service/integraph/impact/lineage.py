@@ -167,7 +167,8 @@ def _missing_duties(hop: Hop, duties: dict[str, Row]) -> list[str]:
         if duty is None:
             continue
         unmasked = item.masking in (None, "none")
-        if duty["masking_required"] and unmasked:
+        # Masking is owed where the field leaves its zone (as rule SEC-08 judges it).
+        if duty["masking_required"] and unmasked and hop.crosses_boundary:
             missing.append(f"masking of {item.part}{item.path}")
         if duty["audit_required"] and not hop.audit_logging and "audit logging" not in missing:
             missing.append("audit logging")
