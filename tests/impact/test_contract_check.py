@@ -163,11 +163,6 @@ async def test_an_avro_field_change_is_judged_by_avro_rules_on_both_paths(
     assert lint_found == check_found == [("message", "/note")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cypher/queries/impact/contract_history.cypher does not return the fields' "
-    "defaults (not this change's file): the stored Avro default is unknown to contract check",
-)
 async def test_an_avro_default_counts_on_both_paths(graph: Store, tmp_path: Path) -> None:
     contract = {"kind": "avro", "compatibility": "FORWARD"}
     old = {

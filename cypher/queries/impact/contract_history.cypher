@@ -1,13 +1,15 @@
 // A contract's declared compatibility, content model and its versions oldest first, each with
-// its fields (path prefixed with the body part) and where its full schema lives.
+// its fields (body part and path within it, default, extensible enum) and where its full
+// schema lives.
 MATCH (c:Contract {id: $id})
 OPTIONAL MATCH (c)-[hv:HAS_VERSION]->(v:ContractVersion)
 OPTIONAL MATCH (v)-[:HAS_FIELD]->(fd:Field)
 WITH c, hv, v, fd ORDER BY hv.position, fd.part, fd.position
 WITH c, hv, v,
      collect(CASE WHEN fd IS NULL THEN null ELSE {
-       path: '/' + fd.part + fd.path, type: fd.type, required: coalesce(fd.required, false),
-       enum: fd.enum, deprecated_since: null
+       part: fd.part, path: fd.path, type: fd.type,
+       required: coalesce(fd.required, false), enum: fd.enum, `default`: fd.`default`,
+       extensible_enum: fd.extensible_enum, deprecated_since: null
      } END) AS fields
 ORDER BY hv.position
 RETURN c.id AS id, c.compatibility AS mode, c.content_model AS content_model, c.kind AS kind,

@@ -11,7 +11,7 @@
 //   latest (Confluent Schema Registry). A version that breaks it fails readers in production:
 //   a required field added under BACKWARD, a required field removed under FORWARD, a narrowed
 //   type, a removed enum value. Each version is compared with the previous one (all earlier
-//   ones for *_TRANSITIVE) by the contract compatibility engine (integraph.impact.compat, the
+//   ones for *_TRANSITIVE) by the contract compatibility engine (integraph.compat, the
 //   same code as `integraph compat`), on the versions' field lists, with JSON Schema rules for
 //   the contract's content model (absent = open, JSON Schema's default; Avro and protobuf
 //   contracts without one are partially open, as their readers skip unknown fields, and an

@@ -13,7 +13,7 @@
 //   FULL mode governs, unless the previous version already declared the field
 //   extensible_enum, telling its readers to accept unknown values (Zalando's
 //   x-extensible-enum). Consecutive versions are compared by the contract compatibility engine
-//   (integraph.impact.compat, diff_field_lists), as CON-03 does; CON-03 reports the break
+//   (integraph.compat, diff_field_lists), as CON-03 does; CON-03 reports the break
 //   against a declared mode, this rule names the enum fix and also covers responses of
 //   contracts with no mode or NONE. Versions whose fields are not listed are skipped.
 // remediation: >

@@ -11,7 +11,7 @@
 //   line must stay compatible with all earlier versions of that line. Applies to contracts
 //   with `versioning: semver`; versions that are not semver strings, and major version 0
 //   (initial development, where anything may change: SemVer item 4), are not judged.
-//   Compatibility is judged by the contract compatibility engine (integraph.impact.compat,
+//   Compatibility is judged by the contract compatibility engine (integraph.compat,
 //   check_history), as in CON-03, under the declared mode made transitive within the major
 //   line; a contract with no mode or NONE (no registry check, but still a semver promise) is
 //   judged under the undeclared_mode parameter (BACKWARD, Schema Registry's default).
