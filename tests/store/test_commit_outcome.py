@@ -49,10 +49,13 @@ class CommitCutter:
                 data = await client_r.read(65536)
                 if not data:
                     break
+                cutting = self.armed and COMMIT in data
+                if cutting:
+                    done.set()  # from now on nothing the server says reaches the driver
                 server_w.write(data)
                 await server_w.drain()
-                if self.armed and COMMIT in data:
-                    await asyncio.sleep(0.5)  # the server commits; its answer is never passed on
+                if cutting:
+                    await asyncio.sleep(0.5)  # the server commits; its answer is dropped
                     self.cut += 1
                     break
             done.set()
@@ -68,6 +71,7 @@ class CommitCutter:
 
         tasks = [asyncio.create_task(upward()), asyncio.create_task(downward())]
         await done.wait()
+        await asyncio.wait(tasks[:1], timeout=2)  # a commit being cut reaches the server first
         for task in tasks:
             task.cancel()
         for writer in (client_w, server_w):
