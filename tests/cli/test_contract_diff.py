@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from integraph.cli.contract import app
@@ -84,6 +85,8 @@ def test_deprecation_window_turns_a_removal_into_a_report() -> None:
 
 
 def test_openapi_documents(tmp_path: Path) -> None:
+    if not PETSTORE.is_file():
+        pytest.skip(f"{PETSTORE} is absent: the reference OpenAPI document comes from ../shared")
     new = tmp_path / "petstore.yaml"
     new.write_text(PETSTORE.read_text().replace("    delete:\n", "    x-gone:\n"))
     result = diff(PETSTORE, new)
