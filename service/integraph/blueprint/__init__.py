@@ -1,1 +1,1 @@
-"""Blueprint files <-> model: parsing with positions, validation, secrets, schema, graph, export."""
+"""Blueprint files <-> model: parsing with positions, validation, secrets, schema, export."""
