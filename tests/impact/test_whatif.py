@@ -119,3 +119,16 @@ async def test_secrets_in_a_change_set_are_refused_like_in_files(
     )
     with pytest.raises(ChangeSetInvalid, match="secret"):
         await what_if(graph, changes, choose_rules(ids=["SEC-01"]), config=LintConfig())
+
+
+def test_a_hostile_change_set_is_bounded_like_blueprint_files(tmp_path: Path) -> None:
+    bomb = "\n".join(
+        ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+        + ["remove: *a8"]
+    )
+    with pytest.raises(ChangeSetInvalid, match=r"bomb\.yaml:\d+:\d+: "):
+        read_changeset(_write(tmp_path / "bomb.yaml", bomb + "\n"))
+    deep = "remove: " + "[" * 100_000 + "]" * 100_000 + "\n"
+    with pytest.raises(ChangeSetInvalid, match=r"deep\.yaml:1:\d+: "):
+        read_changeset(_write(tmp_path / "deep.yaml", deep))

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import typer
 
+from integraph.blueprint.limits import BlueprintLimits
 from integraph.cli.impact import render_blast_text
 from integraph.cli.session import run_in_context
+from integraph.config import load_settings
 from integraph.context import AppContext
 from integraph.errors import ConfigurationError
 from integraph.impact.contract_check import ContractCheck, check_contract
@@ -71,7 +73,7 @@ def whatif(
 ) -> None:
     """Preview a change set: findings that appear and disappear, and its blast radius."""
     _format(fmt)
-    changes = read_changeset(changeset)
+    changes = read_changeset(changeset, limits=BlueprintLimits.from_settings(load_settings()))
 
     async def work(context: AppContext) -> WhatIfReport:
         config = context.lint_config

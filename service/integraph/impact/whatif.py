@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from integraph.blueprint.content import landscape_content, validate_content
 from integraph.blueprint.errors import BlueprintInvalid
+from integraph.blueprint.limits import DEFAULT_LIMITS, BlueprintLimits
+from integraph.blueprint.source import read_located
 from integraph.errors import IntegraphError
 from integraph.graph import from_graph, to_graph
 from integraph.impact.blast import BlastRadius, Direction, blast_radius_in
@@ -76,14 +77,21 @@ class WhatIfReport:
     rule_errors: list[str] = field(default_factory=list)
 
 
-def read_changeset(path: Path) -> ChangeSet:
-    """Parse a change set file; every structural problem is one line naming the file."""
+def read_changeset(path: Path, *, limits: BlueprintLimits = DEFAULT_LIMITS) -> ChangeSet:
+    """Parse a change set file, bounded like blueprint files (size, nesting, aliases, values);
+    every problem is one line naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise ChangeSetInvalid(
+                f"{path}: the change set is {size:,} bytes; at most "
+                f"{limits.max_file_bytes:,} are read (INTEGRAPH_BLUEPRINT_MAX_FILE_BYTES)"
+            )
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ChangeSetInvalid(f"{path}: cannot read the change set: {exc}") from None
     try:
-        data = YAML(typ="safe", pure=True).load(text)
+        data = read_located(text, limits)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
