@@ -110,7 +110,7 @@ class Settings(BaseSettings):
         default=120.0, gt=0, validation_alias=_own("EMBEDDED_START_TIMEOUT_S")
     )
 
-    # What one blueprint file may cost to read (integraph.blueprint.limits)
+    # What one blueprint file may cost to read (integraph.limits)
     blueprint_max_file_bytes: int = Field(
         default=64 * 1024 * 1024, gt=0, validation_alias=_own("BLUEPRINT_MAX_FILE_BYTES")
     )

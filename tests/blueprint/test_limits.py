@@ -13,7 +13,7 @@ from integraph.blueprint.errors import BlueprintInvalid, BlueprintIssue
 from integraph.blueprint.parse import load_blueprint_files
 
 try:
-    from integraph.blueprint.limits import BlueprintLimits
+    from integraph.limits import BlueprintLimits
 except ImportError:  # before the limits existed
     BlueprintLimits = None  # type: ignore[assignment,misc]
 

@@ -10,14 +10,8 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from integraph.blueprint.errors import BlueprintInvalid
 from integraph.blueprint.parse import load_blueprint_files
-from integraph.blueprint.source import (
-    Located,
-    RawElement,
-    YamlList,
-    YamlMap,
-    field_path,
-    read_located,
-)
+from integraph.blueprint.source import Located, RawElement, field_path
+from integraph.bounded_yaml import YamlList, YamlMap, read_located
 
 
 def test_values_are_typed_and_positions_kept() -> None:

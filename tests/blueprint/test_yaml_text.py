@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from integraph.blueprint.source import read_located
 from integraph.blueprint.yaml_text import dump_yaml_text, scalar_text
+from integraph.bounded_yaml import read_located
 
 TRICKY_STRINGS = [
     "plain words", "yes", "No", "ON", "off", "y", "null", "Null", "~", "true", "False",

@@ -96,3 +96,26 @@ def test_families_must_match(schemas_dir: Path) -> None:
 def test_unknown_mode() -> None:
     with pytest.raises(CompatError, match="unknown compatibility mode 'SIDEWAYS'"):
         diff_schema_files(Path("a"), Path("b"), mode="SIDEWAYS")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "reason"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nests deeper"),
+        ("deep.yaml", "a: " + "[" * 100_000 + "]" * 100_000, "too costly"),
+        ("deep-map.json", '{"a": ' * 500 + "1" + "}" * 500, "nests deeper"),
+        (
+            "bomb.yaml",
+            "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9)),
+            "too costly",
+        ),
+    ],
+)
+def test_hostile_schema_files_are_one_line_errors(
+    tmp_path: Path, name: str, text: str, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(SchemaLoadError, match=reason):
+        load_schema(path)

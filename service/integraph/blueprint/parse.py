@@ -13,19 +13,12 @@ from pydantic import BaseModel
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from integraph.blueprint.errors import BlueprintInvalid, BlueprintIssue, IssueKind
-from integraph.blueprint.limits import DEFAULT_LIMITS, BlueprintLimits, size_text
 from integraph.blueprint.references import check_references
 from integraph.blueprint.secrets import find_secrets
-from integraph.blueprint.source import (
-    Located,
-    RawElement,
-    YamlLimitError,
-    YamlList,
-    YamlMap,
-    field_path,
-    read_located,
-)
+from integraph.blueprint.source import Located, RawElement, field_path
 from integraph.blueprint.validate import ValidModels, check_schema
+from integraph.bounded_yaml import YamlLimitError, YamlList, YamlMap, read_located
+from integraph.limits import DEFAULT_LIMITS, BlueprintLimits, size_text
 from integraph.model import (
     LIST_SECTIONS,
     NOUNS,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from integraph.blueprint.source import Loc
+from integraph.bounded_yaml import Loc
 from integraph.model.security import SECRET_REF_PATTERN
 
 ADVICE = (

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from integraph.blueprint.errors import BlueprintIssue, IssueKind
 from integraph.blueprint.secrets import PLACEHOLDER, REFERENCE_FORM, find_secrets
-from integraph.blueprint.source import Loc, Located, RawElement, field_path
+from integraph.blueprint.source import Located, RawElement, field_path
+from integraph.bounded_yaml import Loc
 from integraph.model import NOUNS, POLICY_MODELS
 from integraph.model.contracts import FieldKey, JsonPointer, VersionString
 from integraph.model.element import ID_PATTERN, REF_PATTERN

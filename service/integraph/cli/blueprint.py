@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from integraph.blueprint.limits import BlueprintLimits
 from integraph.blueprint.parse import read_blueprint_files
 from integraph.blueprint.schema import blueprint_json_schema
 from integraph.cli.output import console, err_console, is_terminal
@@ -16,6 +15,7 @@ from integraph.cli.session import run_in_context
 from integraph.config import load_settings
 from integraph.context import AppContext
 from integraph.knowledge.load import LoadReport, export_blueprint, load_blueprint
+from integraph.limits import BlueprintLimits
 
 PATHS = typer.Argument(..., help="Blueprint files or folders (read recursively).", exists=True)
 

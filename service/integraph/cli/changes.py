@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from integraph.blueprint.limits import BlueprintLimits
 from integraph.cli.impact import render_blast_text
 from integraph.cli.session import run_in_context
 from integraph.config import load_settings
@@ -15,6 +14,7 @@ from integraph.context import AppContext
 from integraph.errors import ConfigurationError
 from integraph.impact.contract_check import ContractCheck, check_contract
 from integraph.impact.whatif import WhatIfReport, read_changeset, what_if
+from integraph.limits import BlueprintLimits
 from integraph.lint.service import choose_rules
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import typer
 
-from integraph.blueprint.limits import BlueprintLimits
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.cli.output import console
 from integraph.cli.session import run_in_context
 from integraph.config import load_settings
 from integraph.context import AppContext
 from integraph.errors import ConfigurationError
+from integraph.limits import BlueprintLimits
 from integraph.lint.baseline import read_baseline, write_baseline
 from integraph.lint.catalogue import render_catalogue
 from integraph.lint.config import load_lint_config

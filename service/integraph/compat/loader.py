@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from integraph.bounded_yaml import YamlLimitError, read_located
 from integraph.compat.avro_diff import looks_like_avro
 from integraph.compat.model import CompatError, SchemaFamily, SchemaLoadError
+from integraph.limits import DEFAULT_LIMITS
 
 _JSON_SUFFIXES = {".json", ".avsc"}
 _YAML_SUFFIXES = {".yaml", ".yml"}
@@ -19,6 +20,10 @@ _YAML_SUFFIXES = {".yaml", ".yml"}
 def load_schema(path: Path) -> Any:
     """Parse a JSON or YAML schema file; raise SchemaLoadError with a one-line reason."""
     try:
+        if path.stat().st_size > DEFAULT_LIMITS.max_file_bytes:
+            raise SchemaLoadError(
+                path, f"the file is larger than {DEFAULT_LIMITS.max_file_bytes:,} bytes"
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc.__class__.__name__
@@ -26,14 +31,22 @@ def load_schema(path: Path) -> Any:
     suffix = path.suffix.lower()
     if suffix in _JSON_SUFFIXES or (suffix not in _YAML_SUFFIXES and text.lstrip()[:1] in "[{"):
         try:
-            return _string_keys(json.loads(text))
+            return _string_keys(_shallow(json.loads(text), path))
+        except RecursionError:
+            raise SchemaLoadError(path, "the JSON nests deeper than can be read") from None
         except json.JSONDecodeError as exc:
             if suffix in _JSON_SUFFIXES:
                 raise SchemaLoadError(
                     path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
                 ) from exc
     try:
-        data = YAML(typ="safe", pure=True).load(text)
+        data = read_located(text, DEFAULT_LIMITS)
+    except YamlLimitError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise SchemaLoadError(
+            path, f"the YAML{where} is too costly to read: {exc.problem}"
+        ) from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -65,6 +78,21 @@ def detect_family(schema: Any) -> SchemaFamily:
         f"not a schema: expected a JSON Schema, an Avro schema, or an OpenAPI/AsyncAPI "
         f"document, got a {type(schema).__name__}"
     )
+
+
+def _shallow(document: Any, path: Path) -> Any:
+    """The document, unless it nests deeper than the limit (the engine walks it recursively)."""
+    level = [document]
+    for _depth in range(DEFAULT_LIMITS.max_depth):
+        level = [
+            child
+            for node in level
+            if isinstance(node, dict | list)
+            for child in (node.values() if isinstance(node, dict) else node)
+        ]
+        if not level:
+            return document
+    raise SchemaLoadError(path, f"the document nests deeper than {DEFAULT_LIMITS.max_depth} levels")
 
 
 def _string_keys(node: Any) -> Any:

@@ -29,12 +29,12 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from integraph.blueprint.content import landscape_content, validate_content
 from integraph.blueprint.errors import BlueprintInvalid
-from integraph.blueprint.limits import DEFAULT_LIMITS, BlueprintLimits
-from integraph.blueprint.source import read_located
+from integraph.bounded_yaml import read_located
 from integraph.errors import IntegraphError
 from integraph.graph import from_graph, to_graph
 from integraph.impact.blast import BlastRadius, Direction, blast_radius_in
 from integraph.knowledge.load import stored_blueprints
+from integraph.limits import DEFAULT_LIMITS, BlueprintLimits
 from integraph.lint.compare import compare_findings
 from integraph.lint.config import LintConfig, load_lint_config
 from integraph.lint.findings import Finding

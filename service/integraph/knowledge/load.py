@@ -14,10 +14,10 @@ from pathlib import Path
 
 from integraph.blueprint.errors import BlueprintIssue
 from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.limits import BlueprintLimits
 from integraph.blueprint.parse import read_blueprint_files
 from integraph.errors import IntegraphError
 from integraph.graph import from_graph, to_graph
+from integraph.limits import BlueprintLimits
 from integraph.model import Landscape
 from integraph.store.driver import Store, Tx
 from integraph.store.writer import Progress, read_rows, write_rows

@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from integraph.bounded_yaml import read_located
 from integraph.errors import IntegraphError
 from integraph.resources import cypher_dir
 
@@ -131,9 +131,6 @@ class Rule:
         return self.references[0]
 
 
-_YAML = YAML(typ="safe", pure=True)
-
-
 def parse_rule(path: Path, *, builtin: bool = False) -> Rule:
     """Read one rule file; a bad header or an empty query raises RuleInvalid naming the file."""
     text = path.read_text(encoding="utf-8")
@@ -147,7 +144,7 @@ def parse_rule(path: Path, *, builtin: bool = False) -> Rule:
         index += 1
     query = "\n".join(lines[index:]).strip()
     try:
-        raw = _YAML.load("\n".join(header)) or {}
+        raw = read_located("\n".join(header)) or {}
     except YAMLError as exc:
         raise RuleInvalid(f"{path}: the rule header is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
