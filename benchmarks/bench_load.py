@@ -1,7 +1,7 @@
 """Loads the generated 10,000-system landscape into a fresh embedded Neo4j and prints figures.
 
-    python benchmarks/bench_load.py [--systems 10000] [--seed 42] [--heap 1g] [--page-cache 512m]
-                                    [--timeout 3600]
+    python benchmarks/bench_load.py [--systems 10000] [--seed 42] [--shape layered|random]
+                                    [--heap 1g] [--page-cache 512m] [--timeout 3600]
 
 Steps: generate the landscape, write it as files to a temporary folder, start an embedded
 Neo4j in its own temporary home on a free port, then time what ``integraph load`` does (parse
@@ -27,7 +27,7 @@ from integraph.blueprint.export import write_blueprint_files
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.config import Settings, load_settings
 from integraph.context import open_context
-from integraph.generate import generate_landscape
+from integraph.generate import Shape, generate_landscape
 from integraph.graph import to_graph
 from integraph.knowledge.load import load_blueprint, load_landscape
 from integraph.store.embedded import EmbeddedNeo4j
@@ -48,10 +48,10 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def bench(settings: Settings, folder: Path, systems: int, seed: int) -> None:
+async def bench(settings: Settings, folder: Path, systems: int, seed: int, shape: Shape) -> None:
     began = time.perf_counter()
-    landscape = generate_landscape(systems, seed)
-    timed(f"generate {systems} systems", began)
+    landscape = generate_landscape(systems, seed, shape=shape)
+    timed(f"generate {systems} systems ({shape.value})", began)
     began = time.perf_counter()
     files = write_blueprint_files(landscape, folder)
     timed(f"write {len(files)} files", began)
@@ -97,6 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--systems", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--shape", type=Shape, choices=list(Shape), default=Shape.LAYERED, help="landscape shape"
+    )
     parser.add_argument("--heap", default=None, help="embedded Neo4j heap (default: settings)")
     parser.add_argument("--page-cache", default=None, help="embedded Neo4j page cache")
     parser.add_argument(
@@ -118,7 +121,8 @@ def main() -> None:
             f"transaction timeout {settings.query_timeout_s:.0f} s"
         )
         try:
-            asyncio.run(bench(settings, Path(scratch) / "blueprint", args.systems, args.seed))
+            folder = Path(scratch) / "blueprint"
+            asyncio.run(bench(settings, folder, args.systems, args.seed, args.shape))
         finally:
             EmbeddedNeo4j(settings).stop()
 

@@ -15,7 +15,7 @@ from tests.neo4j_target import free_port
 
 from integraph.config import load_settings
 from integraph.context import open_context
-from integraph.generate import generate_landscape
+from integraph.generate import Shape, generate_landscape
 from integraph.knowledge.load import load_landscape
 from integraph.store.driver import Store
 from integraph.store.embedded import EmbeddedNeo4j
@@ -23,9 +23,15 @@ from integraph.store.embedded import EmbeddedNeo4j
 
 @asynccontextmanager
 async def loaded_landscape(
-    systems: int, seed: int, *, heap: str = "6g", page_cache: str = "2g"
+    systems: int,
+    seed: int,
+    *,
+    shape: Shape = Shape.LAYERED,
+    heap: str = "6g",
+    page_cache: str = "2g",
 ) -> AsyncIterator[Store]:
-    """Generate ``systems`` systems, load them into a new embedded Neo4j, yield a store."""
+    """Generate ``systems`` systems of the shape, load them into a new embedded Neo4j, yield
+    a store."""
     with tempfile.TemporaryDirectory(prefix="integraph-bench-") as home:
         settings = load_settings(
             home=Path(home),
@@ -35,8 +41,12 @@ async def loaded_landscape(
             query_timeout_s=3600,
         )
         began = time.perf_counter()
-        landscape = generate_landscape(systems, seed)
-        print(f"generated {systems:,} systems in {time.perf_counter() - began:.1f} s", flush=True)
+        landscape = generate_landscape(systems, seed, shape=shape)
+        print(
+            f"generated {systems:,} systems ({shape.value} shape, seed {seed}) in "
+            f"{time.perf_counter() - began:.1f} s",
+            flush=True,
+        )
         try:
             async with open_context(settings, schema="migrate") as context:
                 began = time.perf_counter()

@@ -1,6 +1,15 @@
 """A deterministic synthetic landscape of any size, shaped like real ones, for scale tests.
 
-The same `systems` and `seed` always give the same landscape. Its shape: a team per ~8
+The same `systems`, `seed` and `shape` always give the same landscape. Two shapes:
+
+- `Shape.LAYERED` (the default, for benchmarks): a designed landscape of business domains in
+  layers (channels, BFFs, domain services, systems of record), synchronous calls only going
+  down the layers with timeouts that shrink on the way, events fanning out from the systems
+  of record; see `integraph.generate_layered` for its rules.
+- `Shape.RANDOM` (a stress case): the shape described below, with random synchronous calls
+  around hubs, hence many call cycles and inverted timeout budgets.
+
+The random shape: a team per ~8
 systems; systems mostly in the internal trust zone; a few tier-1 hubs that preferential
 attachment puts at one end of many flows; brokers holding a topic per publisher and a command
 queue per receiver, each with its dead-letter queue; API gateways in front of partner and
@@ -23,6 +32,7 @@ import datetime
 import gc
 import random
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from integraph.model import LIST_SECTIONS, Landscape
@@ -131,23 +141,40 @@ def _copy(bodies: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, A
     return {part: [dict(item) for item in fields] for part, fields in bodies.items()}
 
 
-def generate_landscape(systems: int, seed: int) -> Landscape:
+class Shape(StrEnum):
+    """How the generated systems call each other."""
+
+    LAYERED = "layered"
+    """Domains in layers, synchronous calls going down only: a designed landscape."""
+    RANDOM = "random"
+    """Random calls around hubs (preferential attachment): a stress case."""
+
+
+def generate_landscape(systems: int, seed: int, *, shape: Shape = Shape.LAYERED) -> Landscape:
     """A validated synthetic landscape of `systems` systems; same inputs, same landscape."""
     if systems < 2:
         raise ValueError("a landscape needs at least 2 systems")
+    # Imported here: the layered generator builds on this module's element builders.
+    from integraph.generate_layered import LayeredGenerator
+
+    shapes = {Shape.LAYERED: LayeredGenerator, Shape.RANDOM: _Generator}
     # Hundreds of thousands of long-lived, acyclic objects: the cyclic collector would rescan
     # them again and again for nothing (it doubles the time at 10,000 systems).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Generator(systems, random.Random(seed)).landscape()
+        return shapes[Shape(shape)](systems, random.Random(seed)).landscape()
     finally:
         if collecting:
             gc.enable()
 
 
 class _Generator:
-    """Builds the landscape as plain file-shaped data, then validates it once."""
+    """Builds the landscape as plain file-shaped data, then validates it once.
+
+    The element builders (contracts, credentials, channels, policies, decisions) serve both
+    shapes; `landscape`, `make_systems`, `endpoints`, `flow` and `call_policies` are the random
+    shape's topology, which `LayeredGenerator` replaces."""
 
     def __init__(self, count: int, rng: random.Random) -> None:
         self.count = count
@@ -171,6 +198,10 @@ class _Generator:
         self.platform()
         for index, (source, target) in enumerate(self.endpoints(hubs)):
             self.flow(index, source, target, self.pick(PATTERNS))
+        return self.finish()
+
+    def finish(self) -> Landscape:
+        """Classifications, decisions and the blueprint; then the one validation."""
         self.data["classifications"] = [dict(item) for item in CLASSIFICATIONS]
         self.decisions()
         return Landscape.model_validate({"blueprint": self.blueprint(), **self.data})
@@ -300,11 +331,13 @@ class _Generator:
         target: _System,
         provider: _System,
         pattern: str,
+        contract_id: str | None = None,
     ) -> None:
-        """The flow's contract, versions, credential, encryption, masking and audit."""
+        """The flow's contract (by default the provider's one for the pattern), versions,
+        credential, encryption, masking and audit."""
         if not self.chance(DEFECT_RATE):
             suffix = {"request_response": "api", "batch": "extract"}.get(pattern, pattern)
-            contract = self.contract(f"{provider.id}-{suffix}", pattern, provider)
+            contract = self.contract(contract_id or f"{provider.id}-{suffix}", pattern, provider)
             latest = contract.versions[-1]
             consumer = latest if self.chance(0.7) else self.rng.choice(contract.versions)
             flow |= {
@@ -348,14 +381,19 @@ class _Generator:
                         "owner": owner.team,
                     }
                 )
-            alert = {"id": f"alert-{dlq}", "kind": "alert", "applies_to": [dlq]}
-            alert |= {"metric": "dlq_depth", "operator": "gt", "threshold": 0}
-            alert |= {"window_seconds": 300, "severity": self.rng.choice(("critical", "error"))}
-            if not self.chance(DEFECT_RATE):
-                alert["route"] = self.on_call[owner.team]
-            self.data["policies"].append(alert)
+            self.depth_alert(dlq, owner.team)
             self.channels[channel_id] = (broker, channel_id, dlq)
         return self.channels[channel_id]
+
+    def depth_alert(self, dlq: str, team: str) -> None:
+        """The alert on a dead-letter queue's depth, routed to the team's on-call (or, a
+        defect, to nobody)."""
+        alert = {"id": f"alert-{dlq}", "kind": "alert", "applies_to": [dlq]}
+        alert |= {"metric": "dlq_depth", "operator": "gt", "threshold": 0}
+        alert |= {"window_seconds": 300, "severity": self.rng.choice(("critical", "error"))}
+        if not self.chance(DEFECT_RATE):
+            alert["route"] = self.on_call[team]
+        self.data["policies"].append(alert)
 
     def contract(self, contract_id: str, pattern: str, provider: _System) -> _Contract:
         """The provider's contract for this pattern, with 1-3 versions, created on first use."""
@@ -499,18 +537,20 @@ class _Generator:
         if mutating and (attempts > 1 or self.chance(0.3)):
             self.idempotency(flow_id, "Idempotency-Key", "header")
         if self.chance(0.7):
-            policy = {"id": f"timeout-{flow_id}", "kind": "timeout", "applies_to": [flow_id]}
-            policy |= {"connect_timeout_ms": 500, "request_timeout_ms": timeout}
-            self.data["policies"].append(policy | {"total_budget_ms": timeout * attempts + 2000})
+            self.timeout(flow_id, timeout, timeout * attempts + 2000)
         if target.tier == 1 and self.chance(0.5):
-            policy = {
-                "id": f"breaker-{flow_id}",
-                "kind": "circuit_breaker",
-                "applies_to": [flow_id],
-            }
-            policy |= {"failure_rate_threshold_percent": 50, "sliding_window_type": "count"}
-            policy |= {"sliding_window_size": 100, "minimum_calls": 20, "wait_in_open_ms": 30000}
-            self.data["policies"].append(policy | {"half_open_calls": 5})
+            self.breaker(flow_id)
+
+    def timeout(self, flow_id: str, request_ms: int, budget_ms: int) -> None:
+        policy = {"id": f"timeout-{flow_id}", "kind": "timeout", "applies_to": [flow_id]}
+        policy |= {"connect_timeout_ms": 500, "request_timeout_ms": request_ms}
+        self.data["policies"].append(policy | {"total_budget_ms": budget_ms})
+
+    def breaker(self, flow_id: str) -> None:
+        policy = {"id": f"breaker-{flow_id}", "kind": "circuit_breaker", "applies_to": [flow_id]}
+        policy |= {"failure_rate_threshold_percent": 50, "sliding_window_type": "count"}
+        policy |= {"sliding_window_size": 100, "minimum_calls": 20, "wait_in_open_ms": 30000}
+        self.data["policies"].append(policy | {"half_open_calls": 5})
 
     def async_policies(self, flow_id: str, pattern: str, dlq: str) -> None:
         if self.chance(DEFECT_RATE):

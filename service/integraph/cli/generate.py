@@ -10,7 +10,7 @@ from rich.table import Table
 from integraph.blueprint.export import write_blueprint_files
 from integraph.cli.output import console
 from integraph.errors import IntegraphError
-from integraph.generate import generate_landscape
+from integraph.generate import Shape, generate_landscape
 from integraph.model import LIST_SECTIONS, Landscape
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -20,14 +20,23 @@ OUT = typer.Argument(..., help="Folder to write the blueprint files into.")
 def generate(
     systems: int = typer.Option(1000, "--systems", min=2, help="Number of systems."),
     seed: int = typer.Option(42, "--seed", help="Same seed, same files."),
+    shape: Shape = typer.Option(
+        Shape.LAYERED,
+        "--shape",
+        case_sensitive=False,
+        help="layered: domains in layers, synchronous calls going down only (a designed "
+        "landscape); random: random calls around hubs (a stress case).",
+    ),
     out: Path = OUT,
 ) -> None:
-    """Write a deterministic synthetic landscape (hubs, brokers, ~5 flows per system, a few
-    deliberate defects) as blueprint files into OUT, for benchmarks and scale tests."""
-    landscape = generate_landscape(systems, seed)
+    """Write a deterministic synthetic landscape (domains in layers or random calls around
+    hubs, brokers, ~5 flows per system, a few deliberate defects) as blueprint files into OUT,
+    for benchmarks and scale tests."""
+    landscape = generate_landscape(systems, seed, shape=shape)
     refuse_foreign_files(out, landscape)
     files = write_blueprint_files(landscape, out)
-    table = Table("kind", "count", title=f"{len(files)} files written to {out}")
+    title = f"{len(files)} files of a {shape.value} landscape written to {out}"
+    table = Table("kind", "count", title=title)
     count = landscape.count()  # the one way of counting, as validate and load report it
     for kind, number in count.by_kind.items():
         table.add_row(kind, f"{number:,}")
