@@ -69,6 +69,11 @@ def load(
         f"{report.relationships} relationships in {report.seconds:.1f} s\n"
         f"  created {report.created}, updated {report.updated}, "
         f"unchanged {report.unchanged}, deleted {report.deleted}"
+        + (
+            "\n  the files are those of the last load: nothing parsed or written"
+            if report.files_unchanged
+            else ""
+        )
     )
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from integraph.blueprint.errors import BlueprintIssue
 from integraph.blueprint.export import write_blueprint_files
-from integraph.blueprint.parse import read_blueprint_files
+from integraph.blueprint.parse import discover_blueprint_files, read_blueprint_files
 from integraph.errors import IntegraphError
 from integraph.graph import from_graph, to_graph
-from integraph.limits import BlueprintLimits
+from integraph.knowledge.digest import files_digest
+from integraph.limits import DEFAULT_LIMITS, BlueprintLimits
 from integraph.model import Landscape
 from integraph.store.driver import Store, Tx
 from integraph.store.writer import Progress, read_rows, write_rows
@@ -37,6 +38,8 @@ class LoadReport:
     seconds: float
     notices: tuple[BlueprintIssue, ...] = ()
     """What was skipped while reading the files, and why (warnings)."""
+    files_unchanged: bool = False
+    """The files were those of the last load (same digest): nothing was parsed or written."""
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,35 @@ async def load_blueprint(
     progress: Progress | None = None,
     limits: BlueprintLimits | None = None,
 ) -> LoadReport:
-    """Validate the files (all problems at once), then write them in a single transaction."""
+    """Validate the files (all problems at once), then write them in a single transaction.
+
+    Files identical to those of the blueprint's last load (same digest, see ``digest.py``)
+    are not parsed again: the report says every element is unchanged.
+    """
     began = time.monotonic()
+    limits = limits or DEFAULT_LIMITS
+    found = discover_blueprint_files(paths)
+    digest = None
+    if found.files and not found.problems:
+        digest = files_digest(found.files, limits)
+        same = await store.read("queries/load/load_record", digest=digest)
+        if same and (same[0]["pruned"] or not prune):
+            last = same[0]
+            return LoadReport(
+                blueprint=last["blueprint"],
+                elements=last["elements"],
+                relationships=last["relationships"],
+                created=0,
+                updated=0,
+                unchanged=last["elements"],
+                deleted=0,
+                seconds=time.monotonic() - began,
+                notices=tuple(found.notices),
+                files_unchanged=True,
+            )
     read = read_blueprint_files(paths, limits=limits)  # BlueprintInvalid before any write
     report = await load_landscape(
-        store, read.landscape, prune=prune, progress=progress, began=began
+        store, read.landscape, prune=prune, progress=progress, began=began, digest=digest
     )
     return dataclasses.replace(report, notices=tuple(read.notices))
 
@@ -79,19 +106,32 @@ async def load_landscape(
     prune: bool = False,
     progress: Progress | None = None,
     began: float | None = None,
+    digest: str | None = None,
 ) -> LoadReport:
-    """Write an already validated landscape in a single transaction."""
+    """Write an already validated landscape in a single transaction, with the record of the
+    load (``digest``: of the files it came from, None for a landscape built in memory)."""
     began = time.monotonic() if began is None else began
     blueprint = blueprint_id_of(landscape)
     rows = to_graph(landscape, blueprint)
 
+    elements = landscape.count().total
+
     async def work(tx: Tx):  # type: ignore[no-untyped-def]
-        return await write_rows(tx, rows, blueprint, prune=prune, progress=progress)
+        counts = await write_rows(tx, rows, blueprint, prune=prune, progress=progress)
+        await tx.run(
+            "queries/load/record_load",
+            blueprint=blueprint,
+            digest=digest,
+            elements=elements,
+            relationships=counts.relationships,
+            pruned=prune,
+        )
+        return counts
 
     counts = await store.write_transaction(work)
     return LoadReport(
         blueprint=blueprint,
-        elements=landscape.count().total,
+        elements=elements,
         relationships=counts.relationships,
         created=counts.created,
         updated=counts.updated,
