@@ -16,7 +16,7 @@ from integraph.blueprint.export import write_blueprint_files
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.cli.generate import generate
 from integraph.generate import Shape, generate_landscape
-from integraph.generate_layered import planted
+from integraph.generate.layered import planted
 from integraph.graph import SECTION_LABELS, NodeLabel, to_graph
 from integraph.knowledge.load import load_landscape
 from integraph.model import (

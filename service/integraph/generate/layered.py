@@ -55,7 +55,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from integraph.generate import (
+from integraph.generate.builders import (
     DEFECT_RATE,
     LIFECYCLES,
     PCI_DOMAINS,
