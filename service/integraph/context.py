@@ -71,15 +71,16 @@ async def open_context(
         assert settings.neo4j_uri is not None
         uri = settings.neo4j_uri
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
-    store = await Store.connect(
-        uri,
-        settings.neo4j_user,
-        password,
-        database=settings.neo4j_database,
-        connect_timeout_s=settings.connect_timeout_s,
-        query_timeout_s=settings.query_timeout_s,
-    )
+    store: Store | None = None
     try:
+        store = await Store.connect(
+            uri,
+            settings.neo4j_user,
+            password,
+            database=settings.neo4j_database,
+            connect_timeout_s=settings.connect_timeout_s,
+            query_timeout_s=settings.query_timeout_s,
+        )
         report = None
         if schema == "migrate" or (schema == "check" and started):
             report = await migrate(store)
@@ -87,7 +88,8 @@ async def open_context(
             await require_current_schema(store)
         yield AppContext(settings, lint_config, store, report, started)
     finally:
-        await store.close()
+        if store is not None:
+            await store.close()
         if started and not keep_server and server is not None:
             say("stopping the embedded Neo4j this command started")
             await asyncio.to_thread(server.stop)
