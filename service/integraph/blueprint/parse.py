@@ -62,13 +62,18 @@ def load_blueprint_files(paths: list[Path], *, limits: BlueprintLimits | None = 
     return read_blueprint_files(paths, limits=limits).landscape
 
 
-def read_blueprint_files(paths: list[Path], *, limits: BlueprintLimits | None = None) -> ReadResult:
+def read_blueprint_files(
+    paths: list[Path],
+    *,
+    limits: BlueprintLimits | None = None,
+    found: FoundFiles | None = None,
+) -> ReadResult:
     """Like `load_blueprint_files`, with the notices of what was skipped and why.
 
     Raises BlueprintInvalid (its `issues`, and its `notices` too) when any problem is found.
     """
     limits = limits or DEFAULT_LIMITS
-    found = discover_blueprint_files(paths)
+    found = found or discover_blueprint_files(paths)  # a caller may have walked them already
     files, notices = found.files, list(found.notices)
     syntax: list[BlueprintIssue] = list(found.problems)
     if not files and not syntax:

@@ -98,18 +98,8 @@ def _proposal(path: Path) -> tuple[str, dict[str, Any] | None]:
 
 
 def _stored_fields(version: dict[str, Any]) -> list[dict[str, Any]]:
-    """A stored version's fields in the engine's contract form (part and path apart)."""
-    fields = []
-    for item in version["fields"] or []:
-        if not item:
-            continue
-        part = item.get("part")
-        path = item["path"]
-        if not part:
-            _, part, rest = path.split("/", 2) if path.count("/") >= 2 else ("", path[1:], "")
-            path = f"/{rest}"
-        fields.append({**item, "part": part, "path": path})
-    return fields
+    """A stored version's fields (the query gives each its part and path apart)."""
+    return [item for item in version["fields"] or [] if item]
 
 
 async def check_contract(store: Store, contract_id: str, proposal: Path) -> ContractCheck:

@@ -92,7 +92,8 @@ async def load_blueprint(
                 notices=tuple(found.notices),
                 files_unchanged=True,
             )
-    read = read_blueprint_files(paths, limits=limits)  # BlueprintInvalid before any write
+    # BlueprintInvalid before any write
+    read = read_blueprint_files(paths, limits=limits, found=found)
     report = await load_landscape(
         store, read.landscape, prune=prune, progress=progress, began=began, digest=digest
     )

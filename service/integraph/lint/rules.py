@@ -202,10 +202,6 @@ def read_rules(extra_dirs: list[Path] | None = None) -> list[Rule]:
     return sorted(rules, key=lambda r: r.id)
 
 
-load_rules = read_rules
-"""Kept for callers that only read rule metadata; it does not check ``// check:`` names."""
-
-
 def _unknown(kind: str, asked: list[str] | None, known: set[str], *, listed: bool) -> str | None:
     missing = sorted(set(asked or []) - known)
     if not missing:

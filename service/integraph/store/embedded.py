@@ -215,8 +215,10 @@ class EmbeddedNeo4j:
         if not self.root.parent.exists():
             self.root.parent.mkdir(mode=0o700, parents=True)
         self.root.mkdir(mode=0o700, exist_ok=True)
-        if self.root.stat().st_mode & 0o077:
-            self.root.chmod(0o700)
+        if not self.root.stat().st_mode & 0o077:
+            return  # made private (everything in it is written under umask 077)
+        # A data directory from an Integraph that left it readable by others: tighten it once.
+        self.root.chmod(0o700)
         for path in self.root.rglob("*"):
             if not path.is_symlink() and path.stat().st_mode & 0o077:
                 path.chmod(0o700 if path.is_dir() else 0o600)

@@ -53,8 +53,7 @@ def available_migrations() -> list[Migration]:
 
 async def migrate(store: Store) -> MigrationReport:
     """Apply every migration not yet recorded in the graph, in order."""
-    rows = await store.read("queries/schema/applied_migrations")
-    done = {row["version"] for row in rows}
+    done = await _applied_versions(store)
     applied, skipped = [], []
     for migration in available_migrations():
         label = migration.path.name
@@ -81,8 +80,7 @@ async def require_current_schema(store: Store) -> None:
 
     One small read: the commands that do not migrate call it before they use the graph.
     """
-    rows = await store.read("queries/schema/applied_migrations")
-    done = {row["version"] for row in rows}
+    done = await _applied_versions(store)
     known = {m.version: m.path.name for m in available_migrations()}
     missing = sorted(set(known) - done)
     unknown = sorted(done - set(known))
@@ -98,3 +96,7 @@ async def require_current_schema(store: Store) -> None:
             f"({', '.join(f'{v:03d}' for v in unknown)}): it was migrated by a newer "
             "Integraph; upgrade this one"
         )
+
+
+async def _applied_versions(store: Store) -> set[int]:
+    return {row["version"] for row in await store.read("queries/schema/applied_migrations")}
