@@ -189,3 +189,25 @@ async def test_export_then_load_gives_the_same_graph(
     await graph.write("queries/db/clear")
     await load_blueprint(graph, [tmp_path / "exported"])
     assert await snapshot(graph, ignore=ignore) == original
+
+
+async def test_every_write_gives_the_graph_a_new_version(graph: Store) -> None:
+    from integraph.store.writer import graph_version
+
+    before = await graph_version(graph)
+    await load_blueprint(graph, [MINIMAL])
+    first = await graph_version(graph)
+    assert first is not None and first != before
+    await graph.read("queries/export/blueprints")  # a read changes nothing
+    assert await graph_version(graph) == first
+
+    async def failing(tx: Tx) -> None:
+        rows = to_graph(load_blueprint_files([MINIMAL]))
+        await write_rows(tx, rows, "minimal")
+        raise RuntimeError("abandon the transaction")
+
+    with pytest.raises(RuntimeError):
+        await graph.write_transaction(failing)
+    assert await graph_version(graph) == first  # a rolled-back write leaves the version
+    await load_blueprint(graph, [MINIMAL], prune=True)
+    assert await graph_version(graph) not in (first, None)

@@ -16,7 +16,7 @@ from typing import Any
 
 from integraph.errors import IntegraphError
 from integraph.graph import GraphRows, NodeLabel, RelType
-from integraph.store.driver import Tx
+from integraph.store.driver import Store, Tx
 
 BATCH = 5_000
 """Rows per UNWIND call: large enough to amortise round trips, small enough for the heap."""
@@ -141,6 +141,7 @@ async def write_rows(
         for batch in _batches(stale):
             await tx.run("queries/load/delete_elements", ids=batch)
         deleted = len(stale)
+    await mark_graph_changed(tx)
     return WriteCounts(
         created=created,
         updated=updated,
@@ -176,6 +177,17 @@ def _unchanged(
             if row["to"] in changed_kind
         }
     return same
+
+
+async def mark_graph_changed(tx: Tx) -> None:
+    """Give the graph a new version token in this transaction (see `graph_version`)."""
+    await tx.run("queries/graph/bump_version")
+
+
+async def graph_version(store: Store) -> str | None:
+    """The token of the last committed write: equal tokens mean an unchanged graph."""
+    rows = await store.read("queries/graph/version")
+    return rows[0]["token"] if rows else None
 
 
 async def read_rows(tx: Tx, blueprint_id: str) -> GraphRows:
