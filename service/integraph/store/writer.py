@@ -16,6 +16,7 @@ from typing import Any
 
 from integraph.errors import IntegraphError
 from integraph.graph import GraphRows, NodeLabel, RelType
+from integraph.store.derived import derive_facts
 from integraph.store.driver import Store, Tx
 
 BATCH = 5_000
@@ -141,6 +142,7 @@ async def write_rows(
         for batch in _batches(stale):
             await tx.run("queries/load/delete_elements", ids=batch)
         deleted = len(stale)
+    await derive_facts(tx)
     await mark_graph_changed(tx)
     return WriteCounts(
         created=created,
