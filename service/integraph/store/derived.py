@@ -53,7 +53,7 @@ FIELD_KEYS = ("part", "path", "type", "required", "enum", "extensible_enum", "de
 """What a field of a version's content holds (the compatibility checks' field form)."""
 
 BATCH = 5_000
-"""Flows or contract versions per call when computing facts."""
+"""Contract versions per call when writing their content."""
 
 
 async def derive_facts(tx: Tx) -> None:
@@ -67,33 +67,26 @@ async def derive_flow_resilience(tx: Tx) -> int:
     theirs (re)computed."""
     await tx.run("queries/derive/stale_flow_resilience")
     await tx.run("queries/derive/new_policy_scope", kinds=RESILIENCE_KINDS)
-    ids = [row["id"] for row in await tx.run("queries/derive/flows_without_resilience")]
-    for batch in _batches(ids):
-        await tx.run("queries/derive/flow_resilience", ids=batch, kinds=RESILIENCE_KINDS)
-    return len(ids)
+    rows = await tx.run("queries/derive/flow_resilience", kinds=RESILIENCE_KINDS)
+    return int(rows[0]["derived"]) if rows else 0
 
 
 async def derive_version_content(tx: Tx) -> int:
     """Rewrite the content of the contract versions that may have changed; return how many
     versions got theirs (re)written."""
     await tx.run("queries/derive/stale_version_content")
-    ids = [row["id"] for row in await tx.run("queries/derive/versions_without_content")]
-    for batch in _batches(ids):
+    versions = await tx.run("queries/derive/new_version_content")
+    for batch in _batches(versions):
         rows = []
-        for version in await tx.run("queries/derive/version_fields", ids=batch):
+        for version in batch:
             content = version_content(
-                [dict(zip(FIELD_KEYS, field[1:], strict=True)) for field in version["fields"]]
+                [dict(zip(FIELD_KEYS, field, strict=True)) for field in version["fields"]]
             )
             rows.append(
-                {
-                    "id": version["id"],
-                    "fields": [field[0] for field in version["fields"]],
-                    "content": content,
-                    "digest": content_digest(content),
-                }
+                {"id": version["id"], "content": content, "digest": content_digest(content)}
             )
         await tx.run("queries/derive/version_content", rows=rows)
-    return len(ids)
+    return len(versions)
 
 
 def version_content(fields: list[dict[str, Any]]) -> str:
