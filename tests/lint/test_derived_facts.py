@@ -195,7 +195,7 @@ async def derived_state(tx: Tx) -> dict[str, Any]:
     )
     contents = await tx.run_text(
         "MATCH (x:VersionContent) RETURN properties(x) AS props, "
-        "[(v)-[:HAS_CONTENT]->(x) | v.id] AS versions, [(f)-[:DESCRIBES]->(x) | f.id] AS fields"
+        "[(v)-[:HAS_CONTENT]->(x) | v.id] AS versions"
     )
     return {
         "flows": flows,
@@ -234,14 +234,14 @@ def assert_consistent(state: dict[str, Any]) -> None:
         assert len(row["versions"]) == 1, f"content of {row['versions']} (want one version)"
         (version,) = row["versions"]
         assert version not in contents, f"version {version} has two contents"
-        contents[version] = {**row["props"], "described_by": sorted(row["fields"])}
+        contents[version] = row["props"]
     assert sorted(contents) == sorted(v["id"] for v in state["versions"])
     for row in state["versions"]:
         fields = sorted(row["fields"], key=lambda f: (f["part"], f["position"]))
         held = contents[row["id"]]
         assert json.loads(held["content"]) == [{k: f.get(k) for k in FIELD_KEYS} for f in fields]
         assert held["digest"] == hashlib.sha256(held["content"].encode()).hexdigest()
-        assert held["described_by"] == sorted(f["id"] for f in fields)
+        assert held["hashes"] == [f["content_hash"] for f in fields]
         assert held["fields"] == len(fields)
 
 
