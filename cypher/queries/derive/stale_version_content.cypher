@@ -6,6 +6,7 @@
 MATCH (x:VersionContent)
 OPTIONAL MATCH (v:ContractVersion)-[:HAS_CONTENT]->(x)
 WITH x, v, [(v)-[:HAS_FIELD]->(f:Field) | f.content_hash] AS hashes
-WHERE v IS NULL OR size(hashes) <> size(x.hashes) OR any(h IN hashes WHERE NOT h IN x.hashes)
+WHERE v IS NULL OR x.hashes IS NULL OR size(hashes) <> size(x.hashes)
+   OR any(h IN hashes WHERE NOT h IN x.hashes)
 DETACH DELETE x
 RETURN count(*) AS dropped
