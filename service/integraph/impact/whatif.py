@@ -40,7 +40,7 @@ from integraph.lint.config import LintConfig, load_lint_config
 from integraph.lint.findings import Finding
 from integraph.lint.rules import Rule
 from integraph.lint.service import lint, lint_scratch, scratch_graph
-from integraph.model import LIST_SECTIONS, Landscape
+from integraph.model import LIST_SECTIONS, Landscape, qualify
 from integraph.store.driver import Store
 from integraph.store.writer import read_rows
 
@@ -200,9 +200,10 @@ async def what_if(
 
     before = await lint(store, rules, config=config, fail_on=None)
     for element in changes.touched:
+        full = qualify(blueprint, element)
         report.blast.append(
             await store.read_transaction(
-                lambda tx, e=element: blast_radius_in(tx, e, Direction.DOWNSTREAM, depth)
+                lambda tx, e=full: blast_radius_in(tx, e, Direction.DOWNSTREAM, depth)
             )
         )
     changed_rows = to_graph(changed, blueprint)
@@ -210,7 +211,8 @@ async def what_if(
         after = await lint_scratch(scratch, rules, config=config)
         for element in changes.added:
             tx = await scratch.transaction()
-            report.blast.append(await blast_radius_in(tx, element, Direction.DOWNSTREAM, depth))
+            full = qualify(blueprint, element)
+            report.blast.append(await blast_radius_in(tx, full, Direction.DOWNSTREAM, depth))
 
     difference = compare_findings(before.findings, after.findings)
     report.appeared = difference.appeared
