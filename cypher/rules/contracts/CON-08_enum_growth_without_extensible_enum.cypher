@@ -34,15 +34,12 @@ WHERE COUNT { (c)-[:HAS_VERSION]->(:ContractVersion) } > 1
     WHERE e.enum IS NOT NULL
   }
 MATCH (c)-[:HAS_VERSION]->(v:ContractVersion)
-CALL (v) {
-  OPTIONAL MATCH (v)-[:HAS_FIELD]->(fld:Field)
-  WITH fld ORDER BY fld.part, fld.position
-  RETURN collect(fld {.id, .part, .path, .type, .required, .enum, .extensible_enum,
-                      .`default`}) AS fields
-}
-WITH c, v, fields
+// Each version's fields as one JSON string with its digest, written at load
+// (store/derived.py: VersionContent); the check reads them.
+OPTIONAL MATCH (v)-[:HAS_CONTENT]->(x:VersionContent)
+WITH c, v, x
 ORDER BY v.position
-WITH c, collect({id: v.id, version: v.version, fields: fields}) AS versions
+WITH c, collect({id: v.id, version: v.version, digest: x.digest, content: x.content}) AS versions
 RETURN c.id AS element,
        c.kind AS kind,
        c.compatibility AS mode,

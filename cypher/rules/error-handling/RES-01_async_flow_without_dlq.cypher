@@ -13,10 +13,10 @@
 // references:
 //   - https://www.enterpriseintegrationpatterns.com/patterns/messaging/DeadLetterChannel.html
 //   - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
-MATCH (f:Flow)
-WHERE f.pattern IN ['event', 'command', 'stream']
-  AND NOT EXISTS { MATCH (:Policy {kind: 'dead_letter'})-[:APPLIES_TO]->(f) }
-  AND NOT EXISTS { MATCH (f)-[:VIA]->(:Component)<-[:APPLIES_TO]-(:Policy {kind: 'dead_letter'}) }
+MATCH (f:Flow)-[:HAS_RESILIENCE]->(x:FlowResilience)
+// Whether a dead_letter policy reaches the flow (on it, or on a component it passes through)
+// is derived at load (store/derived.py: FlowResilience.dead_lettered).
+WHERE f.pattern IN ['event', 'command', 'stream'] AND NOT x.dead_lettered
 MATCH (f)-[:FROM]->(src:System), (f)-[:TO]->(dst:System)
 RETURN f.id AS element,
        [] AS related,

@@ -28,52 +28,21 @@
 // parameters:
 //   max_attempts_product: 10
 //   max_depth: 3
-MATCH (f:Flow {pattern: 'request_response'})-[:TO]->(b:System)
-// The flow's attempts: the largest max_attempts of its retry policies (null: unbounded).
-CALL (f) {
-  OPTIONAL CALL (f) {
-    MATCH (r:Policy {kind: 'retry'})-[:APPLIES_TO]->(f)
-    RETURN r
-    UNION
-    MATCH (f)-[:VIA]->(:Component)<-[:APPLIES_TO]-(r:Policy {kind: 'retry'})
-    RETURN r
-  }
-  WITH collect(r) AS retries
-  RETURN size(retries) > 0 AS retried,
-         CASE WHEN any(r IN retries WHERE r.max_attempts IS NULL) THEN null
-              ELSE reduce(n = 1, r IN retries | CASE WHEN r.max_attempts > n
-                                                     THEN r.max_attempts ELSE n END)
-         END AS attempts
-}
-WITH f, b, attempts
-WHERE retried AND coalesce(attempts, 2) > 1
-// Retried synchronous flows below: made by f's target, or by a system it calls when
-// max_depth is 3 (the bound 1 caps max_depth at 3: deeper chains are RES-12's concern, and
-// pairs of hops further apart multiply the work on large landscapes).
+MATCH (f:Flow {pattern: 'request_response'})-[:HAS_RESILIENCE]->(fx:FlowResilience)
+// A flow's retry policies and its attempts (null when unbounded) are derived at load
+// (store/derived.py): retry_policies lists those allowing more than one attempt.
+WHERE size(fx.retry_policies) > 0
+MATCH (f)-[:TO]->(b:System)
+WITH f, b, fx.attempts AS attempts
 OPTIONAL CALL (f, b) {
   MATCH (b)((:System)<-[:FROM]-(x:Flow)-[:TO]->(:System)
             WHERE x.pattern = 'request_response'){0,1}(s:System)
   WHERE size(x) + 2 <= $max_depth
   MATCH (s)<-[:FROM]-(g:Flow {pattern: 'request_response'})
-  WHERE g <> f
-    AND (EXISTS { MATCH (r:Policy {kind: 'retry'})-[:APPLIES_TO]->(g)
-                  WHERE coalesce(r.max_attempts, 2) > 1 }
-         OR EXISTS { MATCH (g)-[:VIA]->(:Component)<-[:APPLIES_TO]-(r:Policy {kind: 'retry'})
-                     WHERE coalesce(r.max_attempts, 2) > 1 })
-  WITH g, min(size(x)) + 1 AS hops
-  CALL (g) {
-    MATCH (r:Policy {kind: 'retry'})-[:APPLIES_TO]->(g)
-    RETURN r
-    UNION
-    MATCH (g)-[:VIA]->(:Component)<-[:APPLIES_TO]-(r:Policy {kind: 'retry'})
-    RETURN r
-  }
-  WITH g, hops, collect(r) AS retries
-  RETURN g, hops,
-         CASE WHEN any(r IN retries WHERE r.max_attempts IS NULL) THEN null
-              ELSE reduce(n = 1, r IN retries | CASE WHEN r.max_attempts > n
-                                                     THEN r.max_attempts ELSE n END)
-         END AS below_attempts
+        -[:HAS_RESILIENCE]->(gx:FlowResilience)
+  WHERE g <> f AND size(gx.retry_policies) > 0
+  WITH g, gx, min(size(x)) + 1 AS hops
+  RETURN g, hops, gx.attempts AS below_attempts
 }
 WITH f, attempts, g, hops, below_attempts
 ORDER BY f.id, hops, g.id
@@ -81,7 +50,6 @@ WITH f, attempts,
      [x IN collect({flow: g.id, hops: hops, attempts: below_attempts}) WHERE x.flow IS NOT NULL]
        AS below
 WITH collect({flow: f, attempts: attempts, below: below}) AS retried
-// A flow below another retried flow is reported as part of the outer flow's finding.
 WITH retried, reduce(ids = [], r IN retried | ids + [x IN r.below | x.flow]) AS inner
 UNWIND retried AS row
 WITH row.flow AS f, row.attempts AS attempts, row.below AS below, inner

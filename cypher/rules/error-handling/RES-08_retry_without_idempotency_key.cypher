@@ -21,29 +21,13 @@
 //   - https://docs.aws.amazon.com/wellarchitected/latest/framework/rel04-bp04.html
 //   - https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/
 //   - https://docs.stripe.com/api/idempotent_requests
-MATCH (f:Flow)
-WHERE f.pattern = 'command' OR (f.pattern = 'request_response' AND f.mutating = true)
-// Retry policies on the flow itself or on a component it passes through (e.g. a gateway).
-CALL (f) {
-  MATCH (r:Policy {kind: 'retry'})-[:APPLIES_TO]->(f)
-  RETURN r
-  UNION
-  MATCH (f)-[:VIA]->(:Component)<-[:APPLIES_TO]-(r:Policy {kind: 'retry'})
-  RETURN r
-}
-WITH f, r
-WHERE coalesce(r.max_attempts, 2) > 1
-WITH f, r
-ORDER BY r.id
-WITH f, collect(r.id) AS retries
-WHERE NOT EXISTS {
-        MATCH (i:Policy {kind: 'idempotency'})-[:APPLIES_TO]->(f)
-        WHERE i.key IS NOT NULL OR i.key_source IS NOT NULL
-      }
-  AND NOT EXISTS {
-        MATCH (f)-[:VIA]->(:Component)<-[:APPLIES_TO]-(i:Policy {kind: 'idempotency'})
-        WHERE i.key IS NOT NULL OR i.key_source IS NOT NULL
-      }
+MATCH (f:Flow)-[:HAS_RESILIENCE]->(x:FlowResilience)
+// The retry policies allowing more than one attempt and whether an idempotency key is set,
+// on the flow or a component it passes through, are derived at load (store/derived.py:
+// FlowResilience.retry_policies, sorted, and .idempotency_key).
+WHERE (f.pattern = 'command' OR (f.pattern = 'request_response' AND f.mutating = true))
+  AND size(x.retry_policies) > 0 AND NOT x.idempotency_key
+WITH f, x.retry_policies AS retries
 MATCH (f)-[:FROM]->(src:System), (f)-[:TO]->(dst:System)
 RETURN f.id AS element,
        [] AS related,

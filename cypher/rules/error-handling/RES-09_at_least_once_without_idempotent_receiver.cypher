@@ -20,17 +20,12 @@
 //   - https://www.enterpriseintegrationpatterns.com/patterns/messaging/IdempotentReceiver.html
 //   - https://docs.aws.amazon.com/wellarchitected/latest/framework/rel04-bp04.html
 //   - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/standard-queues-at-least-once-delivery.html
-MATCH (f:Flow)
+MATCH (f:Flow)-[:HAS_RESILIENCE]->(x:FlowResilience)
+// Whether an idempotency policy with a key reaches the flow (on it, or on a component it
+// passes through) is derived at load (store/derived.py: FlowResilience.idempotency_key).
 WHERE (f.delivery = 'at_least_once'
        OR (f.delivery IS NULL AND f.pattern IN ['event', 'command', 'stream']))
-  AND NOT EXISTS {
-        MATCH (i:Policy {kind: 'idempotency'})-[:APPLIES_TO]->(f)
-        WHERE i.key IS NOT NULL OR i.key_source IS NOT NULL
-      }
-  AND NOT EXISTS {
-        MATCH (f)-[:VIA]->(:Component)<-[:APPLIES_TO]-(i:Policy {kind: 'idempotency'})
-        WHERE i.key IS NOT NULL OR i.key_source IS NOT NULL
-      }
+  AND NOT x.idempotency_key
 MATCH (f)-[:FROM]->(src:System), (f)-[:TO]->(dst:System)
 RETURN f.id AS element,
        [] AS related,

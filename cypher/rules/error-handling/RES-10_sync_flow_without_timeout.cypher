@@ -19,22 +19,13 @@
 //   - https://docs.aws.amazon.com/wellarchitected/latest/framework/rel05-bp05.html
 //   - https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
 //   - https://sre.google/sre-book/addressing-cascading-failures/
-MATCH (f:Flow {pattern: 'request_response'})
-OPTIONAL CALL (f) {
-  MATCH (t:Policy {kind: 'timeout'})-[:APPLIES_TO]->(f)
-  RETURN t
-  UNION
-  MATCH (f)-[:VIA]->(:Component)<-[:APPLIES_TO]-(t:Policy {kind: 'timeout'})
-  RETURN t
-}
-WITH f, t
-ORDER BY t.id
-WITH f,
-     collect(t.id) AS policies,
+MATCH (f:Flow {pattern: 'request_response'})-[:HAS_RESILIENCE]->(x:FlowResilience)
+// The timeout policies reaching the flow (on it, or on a component it passes through) and
+// the timeouts they set are derived at load (store/derived.py: FlowResilience).
+WITH f, x.timeout_policies AS policies,
      // A value of 0 disables the timeout in most clients, so it does not count.
-     any(x IN collect(t) WHERE coalesce(x.request_timeout_ms, 0) > 0
-                             OR coalesce(x.total_budget_ms, 0) > 0) AS has_request,
-     any(x IN collect(t) WHERE coalesce(x.connect_timeout_ms, 0) > 0) AS has_connect
+     x.request_timeout_ms IS NOT NULL OR x.total_budget_ms IS NOT NULL AS has_request,
+     x.connect_timeout AS has_connect
 WHERE NOT has_request OR NOT has_connect
 WITH f, policies,
      CASE WHEN has_request THEN [] ELSE ['request timeout'] END +

@@ -28,34 +28,15 @@
 //   - https://grpc.io/docs/guides/deadlines/
 MATCH (s:System)<-[:FROM]-(x:Flow {pattern: 'request_response'})-[:TO]->(t:System)
 WHERE s <> t
-// Each synchronous flow's figures, computed once: its limit as a caller flow (smallest
-// request timeout, else smallest total budget) and the time its source may spend on it as a
-// callee flow (smallest total budget, else smallest request timeout x largest attempts).
-CALL (x) {
-  OPTIONAL CALL (x) {
-    MATCH (p:Policy)-[:APPLIES_TO]->(x)
-    WHERE p.kind IN ['timeout', 'retry']
-    RETURN p
-    UNION
-    MATCH (x)-[:VIA]->(:Component)<-[:APPLIES_TO]-(p:Policy)
-    WHERE p.kind IN ['timeout', 'retry']
-    RETURN p
-  }
-  WITH collect(p) AS policies
-  WITH [q IN policies WHERE q.kind = 'timeout' AND coalesce(q.request_timeout_ms, 0) > 0 |
-          q.request_timeout_ms] AS requests,
-       [q IN policies WHERE q.kind = 'timeout' AND coalesce(q.total_budget_ms, 0) > 0 |
-          q.total_budget_ms] AS budgets,
-       reduce(n = 1, q IN policies | CASE WHEN q.kind = 'retry' AND q.max_attempts > n
-                                          THEN q.max_attempts ELSE n END) AS attempts
-  WITH budgets, attempts,
-       reduce(m = head(requests), v IN requests | CASE WHEN v < m THEN v ELSE m END) AS request,
-       reduce(m = head(budgets), v IN budgets | CASE WHEN v < m THEN v ELSE m END) AS budget
-  RETURN attempts, request, budget IS NOT NULL AS budgeted,
-         coalesce(request, budget) AS limit,
-         coalesce(budget, request * attempts) AS spend
-}
-// Grouped by the system in the middle: the flows calling it and the flows it calls.
+// Each synchronous flow's figures: its limit as a caller flow (smallest request timeout,
+// else smallest total budget) and the time its source may spend on it as a callee flow
+// (smallest total budget, else smallest request timeout x largest attempts), from the
+// timeouts and attempts derived at load (store/derived.py: FlowResilience).
+MATCH (x)-[:HAS_RESILIENCE]->(r:FlowResilience)
+WITH x, s, t, r.declared_attempts AS attempts, r.request_timeout_ms AS request,
+     r.total_budget_ms IS NOT NULL AS budgeted,
+     coalesce(r.request_timeout_ms, r.total_budget_ms) AS limit,
+     coalesce(r.total_budget_ms, r.request_timeout_ms * r.declared_attempts) AS spend
 UNWIND [{middle: t, role: 'caller'}, {middle: s, role: 'callee'}] AS side
 WITH side.middle AS b, side.role AS role, x, s, t, attempts, request, budgeted, limit, spend
 ORDER BY x.id

@@ -22,11 +22,11 @@
 //   - https://resilience4j.readme.io/docs/circuitbreaker
 //   - https://docs.aws.amazon.com/wellarchitected/latest/framework/rel05-bp01.html
 MATCH (f:Flow {pattern: 'request_response'})-[:TO]->(dst:System)
-WHERE (dst.external = true OR dst.trust_zone IN ['partner', 'public'])
-  AND NOT EXISTS { MATCH (:Policy {kind: 'circuit_breaker'})-[:APPLIES_TO]->(f) }
-  AND NOT EXISTS {
-        MATCH (f)-[:VIA]->(:Component)<-[:APPLIES_TO]-(:Policy {kind: 'circuit_breaker'})
-      }
+// Whether a circuit_breaker policy reaches the flow (on it, or on a component it passes
+// through) is derived at load (store/derived.py: FlowResilience.circuit_breaker).
+WHERE dst.external = true OR dst.trust_zone IN ['partner', 'public']
+MATCH (f)-[:HAS_RESILIENCE]->(x:FlowResilience)
+WHERE NOT x.circuit_breaker
 MATCH (f)-[:FROM]->(src:System)
 RETURN f.id AS element,
        [] AS related,

@@ -10,37 +10,68 @@ effect reaching a system is given by the last hop's semantics:
 * scheduled batch: ``deferred`` (to the next run);
 * a contract or field change reaching the systems that read it: ``contract_break``.
 
-The walk is breadth-first, one Cypher query per level (never per element), visits each system
-once, and is bounded by ``depth``. Each affected system keeps its shortest path and the most
-severe effect among paths of that length (ties broken by flow ids): answers are deterministic.
+The walk is breadth-first, visits each system once, and is bounded by ``depth``. Each affected
+system keeps its shortest path and the most severe effect among paths of that length (ties
+broken by the flow ids along the path, compared as a list): answers are deterministic. A
+change to an element that is not a system starts from the flows it touches
+(``queries/impact/changed_flows``): those flows, and the systems at their ends that read or
+rely on what changed, are affected at depth 1.
+
+**How it is answered.** `blast_radius` walks an in-process copy of the system dependency
+graph (`integraph.impact.adjacency`: systems, and per flow its pattern, ends and dead-letter
+cover), rebuilt whenever the graph's version token changes, so it never answers from stale
+data. The breadth-first search ranks an explanation by ``(severity of the last hop, rank of
+the parent's path, flow id)``: paths of one level have one length, so this orders them
+exactly as comparing the whole lists of flow ids would. A system needs one round trip (the
+version check) and the walk; another element also reads its changed flows, in a transaction
+that checks the version again. Paths are rebuilt (from parent pointers) only for the page
+returned: an answer holds the counts by effect, team and tier over everything affected, the
+total, and ``limit`` affected elements from ``offset`` on, in a fixed order (downstream
+first, then by depth, severity and id), so pages concatenate to the whole answer.
+
+`blast_radius_in` answers inside a transaction the caller holds, walking the database one
+Cypher query per level (``queries/impact/dependents`` / ``providers``) over the whole
+frontier: what-if uses it in its rolled-back transaction, which sees writes no committed
+version has, and it is the reference the in-memory walk is tested against
+(``tests/impact/test_blast_equivalence.py``). `blast_radius` also falls back to it when the
+graph has no version token.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from integraph.errors import IntegraphError
+from integraph.impact.adjacency import (
+    BUILD_ATTEMPTS,
+    DependencyGraph,
+    dependency_graph,
+    version_token,
+)
+from integraph.impact.effects import SEVERITY, Effect, hop_effect
 from integraph.store.driver import Store, Tx
 
+__all__ = [
+    "DEFAULT_LIMIT",
+    "SEVERITY",
+    "Affected",
+    "BlastRadius",
+    "Direction",
+    "Effect",
+    "Step",
+    "blast_radius",
+    "blast_radius_in",
+    "hop_effect",
+]
 
-class Effect(StrEnum):
-    OUTAGE = "outage"
-    CONTRACT_BREAK = "contract_break"
-    DATA_LOSS_RISK = "data_loss_risk"
-    DELAYED = "delayed"
-    DEFERRED = "deferred"
+DEFAULT_LIMIT = 100
+"""Affected elements an answer lists unless asked for another page size (None: all)."""
 
-
-SEVERITY = {
-    Effect.OUTAGE: 5,
-    Effect.CONTRACT_BREAK: 4,
-    Effect.DATA_LOSS_RISK: 3,
-    Effect.DELAYED: 2,
-    Effect.DEFERRED: 1,
-}
+_MOST_SEVERE = max(SEVERITY.values())
 
 
 class Direction(StrEnum):
@@ -75,31 +106,61 @@ class Affected:
 
 @dataclass
 class BlastRadius:
+    """What a change affects: ``affected`` is one page (``offset``, at most ``limit``) of the
+    ``total`` affected elements in order; ``counts`` cover all of them."""
+
     element: str
     kind: str
     direction: Direction
     depth: int
     affected: list[Affected] = field(default_factory=list)
+    total: int = 0
+    offset: int = 0
+    limit: int | None = None
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, dict[str, int]]:
-        """Counts of affected systems by effect, owner team and criticality tier."""
-        systems = [a for a in self.affected if a.kind == "System"]
-        return {
-            "effect": dict(sorted(Counter(str(a.effect) for a in systems).items())),
-            "team": dict(sorted(Counter(a.team or "(no owner)" for a in systems).items())),
-            "tier": dict(
-                sorted(Counter("-" if a.tier is None else str(a.tier) for a in systems).items())
-            ),
-        }
+        """Counts of all affected systems (not only this page) by effect, owner team and
+        criticality tier."""
+        return self.counts
 
 
-def hop_effect(pattern: str, dead_letter: bool) -> Effect:
-    """The effect one flow hop carries to the system that depends on it."""
-    if pattern == "request_response":
-        return Effect.OUTAGE
-    if pattern == "batch":
-        return Effect.DEFERRED
-    return Effect.DELAYED if dead_letter else Effect.DATA_LOSS_RISK
+def _counts(systems: Iterable[tuple[Effect, str | None, int | None]]) -> dict[str, dict[str, int]]:
+    effects: Counter[str] = Counter()
+    teams: Counter[str] = Counter()
+    tiers: Counter[str] = Counter()
+    for effect, team, tier in systems:
+        effects[str(effect)] += 1
+        teams[team or "(no owner)"] += 1
+        tiers["-" if tier is None else str(tier)] += 1
+    return {
+        "effect": dict(sorted(effects.items())),
+        "team": dict(sorted(teams.items())),
+        "tier": dict(sorted(tiers.items())),
+    }
+
+
+def _check(depth: int, limit: int | None, offset: int) -> None:
+    if depth < 1:
+        raise IntegraphError("--depth must be at least 1")
+    if limit is not None and limit < 1:
+        raise IntegraphError("--limit must be at least 1")
+    if offset < 0:
+        raise IntegraphError("--offset must be at least 0")
+
+
+def _ways(direction: Direction) -> list[Direction]:
+    if direction == Direction.BOTH:
+        return [Direction.DOWNSTREAM, Direction.UPSTREAM]
+    return [direction]
+
+
+def _order(direction: Direction, depth: int, effect: Effect, element: str) -> tuple[Any, ...]:
+    """The order of an answer: downstream first, then nearest, most severe, by id."""
+    return (direction != Direction.DOWNSTREAM, depth, -SEVERITY[effect], element)
+
+
+# -- the in-memory walk ------------------------------------------------------------------------
 
 
 async def blast_radius(
@@ -108,35 +169,269 @@ async def blast_radius(
     *,
     direction: Direction = Direction.DOWNSTREAM,
     depth: int = 6,
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
 ) -> BlastRadius:
-    """Everything affected by a change to ``element_id``, each with its effect and path."""
-    if depth < 1:
-        raise IntegraphError("--depth must be at least 1")
+    """Everything affected by a change to ``element_id``, each with its effect and path, as
+    the committed graph is now: counts over all, the elements of one page."""
+    _check(depth, limit, offset)
+    for _ in range(BUILD_ATTEMPTS):
+        graph = await dependency_graph(store)
+        if graph is None:
+            break
+        number = graph.index.get(element_id)
+        if number is not None:
+            walks = [(way, _walk_graph(graph, way, number, [], depth)) for way in _ways(direction)]
+            return _assemble(
+                graph, element_id, "System", direction, depth, {}, walks, limit, offset
+            )
+        answer = await store.read_transaction(
+            lambda tx, g=graph: _answer_element(tx, g, element_id, direction, depth, limit, offset)
+        )
+        if answer is not None:
+            return answer
+    # No version token (or writes kept committing): ask the database itself.
     return await store.read_transaction(
-        lambda tx: blast_radius_in(tx, element_id, direction, depth)
+        lambda tx: blast_radius_in(tx, element_id, direction, depth, limit=limit, offset=offset)
     )
 
 
-async def blast_radius_in(tx: Tx, element_id: str, direction: Direction, depth: int) -> BlastRadius:
+async def _answer_element(
+    tx: Tx,
+    graph: DependencyGraph,
+    element_id: str,
+    direction: Direction,
+    depth: int,
+    limit: int | None,
+    offset: int,
+) -> BlastRadius | None:
+    """The answer for an element that is not a system: its changed flows read in ``tx``, the
+    walk in ``graph``; None if the graph changed since ``graph`` was read."""
+    rows = await tx.run("queries/impact/element", id=element_id)
+    kind = rows[0]["kind"] if rows else None
+    found: dict[tuple[str, Direction], Affected] = {}
+    seeds_of: dict[Direction, list[tuple[str, Effect, list[Step]]]] = {}
+    if kind is not None and kind != "System":
+        for way in _ways(direction):
+            _, seeds_of[way] = await _seeds(tx, element_id, kind, way, found)
+    if await version_token(tx) != graph.token:
+        return None  # a write committed after the graph was read: read again
+    if kind is None:
+        raise IntegraphError(f"no element '{element_id}' in the graph")
+    if kind == "System":
+        return None  # cannot be at that version (the graph holds every system)
+    walks = []
+    for way, seeds in seeds_of.items():
+        numbered = [
+            (graph.index[system], effect, path[0])
+            for system, effect, path in seeds
+            if system in graph.index
+        ]
+        if len(numbered) != len(seeds):
+            return None
+        walks.append((way, _walk_graph(graph, way, None, numbered, depth)))
+    return _assemble(graph, element_id, kind, direction, depth, found, walks, limit, offset)
+
+
+@dataclass
+class _Walk:
+    """The systems one walk reached: depth, the edge and system it came over (walked hops),
+    or the effect and step of a changed flow (depth 1 from an element that is no system)."""
+
+    depth: dict[int, int] = field(default_factory=dict)
+    edge: dict[int, int] = field(default_factory=dict)
+    parent: dict[int, int] = field(default_factory=dict)
+    seed: dict[int, tuple[Effect, Step]] = field(default_factory=dict)
+
+
+def _walk_graph(
+    graph: DependencyGraph,
+    way: Direction,
+    start: int | None,
+    seeds: list[tuple[int, Effect, Step]],
+    depth: int,
+) -> _Walk:
+    """Breadth-first from ``start`` (a system) or from the ``seeds`` (at depth 1).
+
+    The best explanation of a system reached at a level minimises ``(severity order of the
+    last edge, rank of the parent's path among the previous level's paths, edge)``; edges are
+    numbered in flow id order, so this is the order of ``(-severity, [flow ids])`` that
+    `_rank` gives, computed with one integer per candidate.
+    """
+    edges = graph.dependents if way == Direction.DOWNSTREAM else graph.providers
+    severity_order = graph.severity_order
+    width = max(graph.edge_count, 1)
+    level_of = [0] * len(graph.systems)  # 0 unreached, -1 the start, else its depth
+    walk = _Walk()
+    frontier: list[tuple[int, int]]  # (system, rank of its path in its level)
+    if start is not None:
+        level_of[start] = -1
+        frontier = [(start, 0)]
+        level = 1
+    else:
+        chosen: dict[int, tuple[int, str, Effect, Step]] = {}
+        for system, effect, step in seeds:
+            rank = _MOST_SEVERE - SEVERITY[effect]
+            current = chosen.get(system)
+            if current is None or (rank, step.flow) < current[:2]:
+                chosen[system] = (rank, step.flow, effect, step)
+        for system, (_, _, effect, step) in chosen.items():
+            level_of[system] = 1
+            walk.depth[system] = 1
+            walk.seed[system] = (effect, step)
+        # Paths of one step: equal flow ids are equal paths (one flow reaching both ends).
+        frontier = []
+        previous, rank = None, -1
+        for system in sorted(chosen, key=lambda s: chosen[s][1]):
+            if chosen[system][1] != previous:
+                previous, rank = chosen[system][1], rank + 1
+            frontier.append((system, rank))
+        level = 2
+    while frontier and level <= depth:
+        stride = (frontier[-1][1] + 1) * width
+        best: dict[int, tuple[int, int, int, int]] = {}  # system -> (key, path, parent, edge)
+        for parent, rank in frontier:
+            base = rank * width
+            for edge, system in edges[parent]:
+                seen = level_of[system]
+                if seen == 0:
+                    level_of[system] = level
+                    path = base + edge
+                    best[system] = (severity_order[edge] * stride + path, path, parent, edge)
+                elif seen == level:
+                    path = base + edge
+                    key = severity_order[edge] * stride + path
+                    if key < best[system][0]:
+                        best[system] = (key, path, parent, edge)
+        ordered = sorted(best, key=lambda s: best[s][1])
+        for system in ordered:
+            _, _, parent, edge = best[system]
+            walk.depth[system] = level
+            walk.parent[system] = parent
+            walk.edge[system] = edge
+        # (parent rank, edge) pairs are distinct, so positions are the ranks of the paths.
+        frontier = [(system, position) for position, system in enumerate(ordered)]
+        level += 1
+    return walk
+
+
+def _assemble(
+    graph: DependencyGraph,
+    element_id: str,
+    kind: str,
+    direction: Direction,
+    depth: int,
+    flows: dict[tuple[str, Direction], Affected],
+    walks: list[tuple[Direction, _Walk]],
+    limit: int | None,
+    offset: int,
+) -> BlastRadius:
+    """Order everything reached, count it, and describe one page of it (paths included)."""
+    entries: list[tuple[tuple[Any, ...], Affected | None, Direction, _Walk | None, int]] = [
+        (_order(a.direction, a.depth, a.effect, a.id), a, a.direction, None, -1)
+        for a in flows.values()
+    ]
+    systems: list[tuple[Effect, str | None, int | None]] = []
+    for way, walk in walks:
+        for number, reached in walk.depth.items():
+            effect = _effect_of(graph, walk, number)
+            systems.append((effect, graph.teams[number], graph.tiers[number]))
+            entries.append(
+                (_order(way, reached, effect, graph.systems[number]), None, way, walk, number)
+            )
+    entries.sort(key=lambda entry: entry[0])
+    end = None if limit is None else offset + limit
+    page = []
+    for _, affected, way, walk, number in entries[offset:end]:
+        if affected is None:
+            assert walk is not None
+            affected = Affected(
+                graph.systems[number],
+                "System",
+                _effect_of(graph, walk, number),
+                walk.depth[number],
+                way,
+                _path(graph, walk, number),
+                name=graph.names[number],
+                team=graph.teams[number],
+                tier=graph.tiers[number],
+            )
+        page.append(affected)
+    return BlastRadius(
+        element_id,
+        kind,
+        direction,
+        depth,
+        affected=page,
+        total=len(entries),
+        offset=offset,
+        limit=limit,
+        counts=_counts(systems),
+    )
+
+
+def _effect_of(graph: DependencyGraph, walk: _Walk, number: int) -> Effect:
+    edge = walk.edge.get(number)
+    return graph.effects[edge] if edge is not None else walk.seed[number][0]
+
+
+def _path(graph: DependencyGraph, walk: _Walk, number: int) -> list[Step]:
+    steps = []
+    while number in walk.edge:
+        edge, parent = walk.edge[number], walk.parent[number]
+        steps.append(
+            Step(
+                graph.flows[edge],
+                graph.systems[parent],
+                graph.systems[number],
+                graph.patterns[edge],
+                graph.effects[edge],
+            )
+        )
+        number = parent
+    if number in walk.seed:
+        steps.append(walk.seed[number][1])
+    steps.reverse()
+    return steps
+
+
+# -- the walk in the database (inside a given transaction) ---------------------------------
+
+
+async def blast_radius_in(
+    tx: Tx,
+    element_id: str,
+    direction: Direction,
+    depth: int,
+    *,
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> BlastRadius:
+    """The blast radius as ``tx`` sees the graph (its own uncommitted writes included), one
+    Cypher query per level."""
+    _check(depth, limit, offset)
     rows = await tx.run("queries/impact/element", id=element_id)
     if not rows:
         raise IntegraphError(f"no element '{element_id}' in the graph")
     kind = rows[0]["kind"]
-    result = BlastRadius(element_id, kind, direction, depth)
-    directions = (
-        [Direction.DOWNSTREAM, Direction.UPSTREAM] if direction == Direction.BOTH else [direction]
-    )
     found: dict[tuple[str, Direction], Affected] = {}
-    for way in directions:
+    for way in _ways(direction):
         start, seeds = await _seeds(tx, element_id, kind, way, found)
         await _walk(tx, start, seeds, way, depth, found)
-    affected = sorted(
-        found.values(),
-        key=lambda a: (a.direction != Direction.DOWNSTREAM, a.depth, -SEVERITY[a.effect], a.id),
-    )
+    affected = sorted(found.values(), key=lambda a: _order(a.direction, a.depth, a.effect, a.id))
     await _describe(tx, affected)
-    result.affected = affected
-    return result
+    end = None if limit is None else offset + limit
+    return BlastRadius(
+        element_id,
+        kind,
+        direction,
+        depth,
+        affected=affected[offset:end],
+        total=len(affected),
+        offset=offset,
+        limit=limit,
+        counts=_counts((a.effect, a.team, a.tier) for a in affected if a.kind == "System"),
+    )
 
 
 async def _seeds(

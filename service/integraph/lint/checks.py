@@ -12,6 +12,7 @@ elements those findings are about), and its check's ``params`` one more entry, `
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -90,11 +91,17 @@ def open_findings_in_approved_blueprints(rows: Rows, params: dict[str, Any]) -> 
 #
 # The rules' queries return one row per contract: ``element`` (the contract id), ``kind``,
 # ``mode``, ``versioning``, ``content_model`` and ``versions`` (oldest first, each
-# ``{id, version, fields}``, a field ``{id, part, path, type, required, enum,
+# ``{id, version, digest, content}``: the version's fields as the JSON text and digest
+# written at load, store/derived.py; a field ``{part, path, type, required, enum,
 # extensible_enum, default}``). Whether a change breaks a mode is decided by
 # integraph.compat only: compat.contracts maps a contract (kind, mode, content model, parts)
 # onto the engine, the same mapping `integraph contract check` uses; this code picks the
 # versions to compare and words the findings.
+#
+# Verdicts are cached by what decides them: the contract's kind, the mode, the content model
+# and the (id, content digest) of each version compared. A digest changes with any field of
+# its version, so a cached verdict is never stale; the cache lives as long as the process
+# (repeated lints, what-if, a server) and holds at most VERDICT_CACHE_SIZE verdicts.
 
 _PART_WORDS = {
     "request": "request (read by the server)",
@@ -105,9 +112,35 @@ _PART_WORDS = {
 _SEMVER = re.compile(r"^v?(0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*)){0,2}(?:[-+][0-9A-Za-z.+-]*)?$")
 
 
+VERDICT_CACHE_SIZE = 200_000
+_verdicts: dict[tuple[Any, ...], list[tuple[str, Difference]]] = {}
+_contents: dict[str, list[dict[str, Any]]] = {}
+
+
 def _described(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """The versions whose fields the blueprint lists (the others cannot be compared)."""
-    return [v for v in row["versions"] if v.get("fields")]
+    """The versions whose fields the blueprint lists (the others cannot be compared), each
+    ``{id, version, digest, fields}``."""
+    described = []
+    for version in row["versions"]:
+        fields = _fields_of(version)
+        if fields:
+            described.append({**version, "fields": fields})
+    return described
+
+
+def _fields_of(version: dict[str, Any]) -> list[dict[str, Any]]:
+    """A version's fields, parsed from its content once per digest."""
+    content, digest = version.get("content"), version.get("digest")
+    if not content:
+        return []
+    fields = _contents.get(digest) if digest else None
+    if fields is None:
+        fields = json.loads(content)
+        if digest:
+            if len(_contents) >= VERDICT_CACHE_SIZE:
+                _contents.clear()
+            _contents[digest] = fields
+    return fields
 
 
 def _breaking(
@@ -118,14 +151,35 @@ def _breaking(
 ) -> list[tuple[str, Difference]]:
     """(part, difference) for each change of ``new`` that breaks ``mode`` against ``earlier``,
     as judged by the engine's one mapping of a contract onto it (compat.contracts, the same
-    as `integraph contract check`)."""
-    return breaking_changes(
-        kind=row.get("kind"),
-        mode=mode,
-        content_model=row.get("content_model"),
-        earlier=earlier,
-        new=new,
+    as `integraph contract check`); cached by the versions' ids and content digests."""
+    key = (
+        row.get("kind"),
+        mode.value,
+        row.get("content_model"),
+        tuple((v["id"], v.get("digest")) for v in earlier),
+        (new["id"], new.get("digest")),
     )
+    cacheable = all(digest for _, digest in (*key[3], key[4]))
+    found = _verdicts.get(key) if cacheable else None
+    if found is None:
+        found = breaking_changes(
+            kind=row.get("kind"),
+            mode=mode,
+            content_model=row.get("content_model"),
+            earlier=earlier,
+            new=new,
+        )
+        if cacheable:
+            if len(_verdicts) >= VERDICT_CACHE_SIZE:
+                _verdicts.clear()
+            _verdicts[key] = found
+    return list(found)
+
+
+def clear_verdict_cache() -> None:
+    """Forget every cached verdict and parsed content (what a new process starts with)."""
+    _verdicts.clear()
+    _contents.clear()
 
 
 def _mode_of(value: Any, contract: str) -> CompatibilityMode:

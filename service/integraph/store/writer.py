@@ -16,6 +16,7 @@ from typing import Any
 
 from integraph.errors import IntegraphError
 from integraph.graph import WRITTEN_AT_END, GraphRows, NodeLabel, RelType, holder
+from integraph.store.derived import derive_facts
 from integraph.store.driver import Store, Tx
 
 BATCH = 5_000
@@ -138,6 +139,7 @@ async def write_rows(
                 progress("relationships", done, total)
 
     deleted = await prune_blueprint(tx, blueprint_id, ids) if prune else 0
+    await derive_facts(tx)
     await mark_graph_changed(tx)
     return WriteCounts(
         created=created,
@@ -162,6 +164,9 @@ async def prune_blueprint(tx: Tx, blueprint_id: str, kept: list[str]) -> int:
     await _refuse_if_referred(tx, blueprint_id, stale, "removes")
     for batch in _batches(stale):
         await tx.run("queries/load/delete_elements", ids=batch)
+    if stale:
+        await derive_facts(tx)  # facts the deleted policies or fields went into are stale
+        await mark_graph_changed(tx)
     return len(stale)
 
 
