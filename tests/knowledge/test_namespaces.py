@@ -190,8 +190,8 @@ async def test_removing_an_element_another_blueprint_refers_to_is_refused(
         await load_knowledge(graph, [knowledge / "landscape"], prune=True)
     message = str(caught.value)
     assert "system 'landscape:card-processor' is referred to by flow" in message
-    assert "'crm-sync:settlement-feed' (FROM, blueprint.yaml:" in message
-    assert "'card-payments:payments-to-processor' (TO, flows.yaml:" in message
+    assert "'crm-sync:settlement-feed' (FROM, crm-sync/blueprint.yaml:" in message
+    assert "'card-payments:payments-to-processor' (TO, card-payments/flows.yaml:" in message
     assert {r["blueprint"] for r in caught.value.referrers} == {"card-payments", "crm-sync"}
     assert await snapshot(graph) == before
 

@@ -127,8 +127,9 @@ def split_by_blueprint(found: FoundFiles) -> list[FoundFiles]:
     """The files of each blueprint, when the paths hold several (a knowledge base).
 
     A folder whose files include one with a `blueprint:` section is that blueprint's root;
-    each file belongs to the innermost root above it, and its path is then relative to that
-    root. Paths with one blueprint section or none are one group, exactly as found (a second
+    each file belongs to the innermost root above it (its path stays relative to the path
+    given, so reports point at it from there). Paths with one blueprint section or none are
+    one group, exactly as found (a second
     section in the same folder is reported when the files are read). A file under no root,
     when there are several, is a problem of its own.
     """
@@ -152,8 +153,7 @@ def split_by_blueprint(found: FoundFiles) -> list[FoundFiles]:
                 _file_issue(file.shown, file.relative, IssueKind.MISSING_FIELD, message)
             )
             continue
-        relative = file.path.relative_to(root).as_posix()
-        groups[root].append(dataclasses.replace(file, relative=relative))
+        groups[root].append(file)
     ordered = sorted(groups.items(), key=lambda item: str(item[0]))
     return [
         FoundFiles(files, problems if i == 0 else [], found.notices if i == 0 else [])
