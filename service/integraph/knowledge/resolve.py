@@ -12,7 +12,7 @@ other in a loop.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from integraph.blueprint.errors import BlueprintInvalid, BlueprintIssue, IssueKind
@@ -102,36 +102,33 @@ async def resolve_references(
         raise BlueprintInvalid(problems)
 
     # The candidates of every reference, looked up in the load or (in one query) the graph.
-    candidates: dict[tuple[str, str], list[str]] = {}
-    graph_ids: set[str] = set()
-    for item in pending:
-        uses = item.landscape.blueprint.uses if item.landscape.blueprint else []
-        for ref in item.external:
-            if ref.sections == BLUEPRINTS:
-                continue
-            found = _candidates(ref.target, uses)
-            candidates[(item.blueprint, ref.target)] = found
-            graph_ids.update(c for c in found if _namespace(c) not in in_load)
-    kinds = await _graph_kinds(tx, graph_ids)
+    refs = list(_element_refs(pending))
+    outside = {c for _, _, found in refs for c in found if _namespace(c) not in in_load}
+    kinds = await _graph_kinds(tx, outside)
     for ids in in_load.values():
         kinds |= ids
-
     resolved: dict[str, dict[str, str]] = {p.blueprint: {} for p in pending}
-    for item in pending:
-        for ref in item.external:
-            if ref.sections == BLUEPRINTS:
-                continue
-            found = candidates[(item.blueprint, ref.target)]
-            full, problem = _choose(ref, found, kinds)
-            if problem is not None:
-                problems.append(
-                    issue(ref.raw, ref.at, IssueKind.DANGLING_REFERENCE, problem, ref.field)
-                )
-            elif full is not None:
-                resolved[item.blueprint][ref.target] = full
+    for item, ref, found in refs:
+        full, problem = _choose(ref, found, kinds)
+        if problem is not None:
+            problems.append(
+                issue(ref.raw, ref.at, IssueKind.DANGLING_REFERENCE, problem, ref.field)
+            )
+        elif full is not None:
+            resolved[item.blueprint][ref.target] = full
     if problems:
         raise BlueprintInvalid(problems)
     return resolved
+
+
+def _element_refs(pending: list[Pending]) -> Iterator[tuple[Pending, ExternalReference, list[str]]]:
+    """Each reference to an element of another blueprint, with the full identifiers it may
+    stand for (the `uses` entries themselves are checked apart)."""
+    for item in pending:
+        uses = item.landscape.blueprint.uses if item.landscape.blueprint else []
+        for ref in item.external:
+            if ref.sections != BLUEPRINTS:
+                yield item, ref, _candidates(ref.target, uses)
 
 
 def load_order(pending: list[Pending]) -> list[Pending]:
@@ -227,20 +224,15 @@ def check_offline(pending: list[Pending]) -> int:
         kinds |= ids
     problems = list(_loops(pending, {}))
     unchecked = 0
-    for item in pending:
-        uses = item.landscape.blueprint.uses if item.landscape.blueprint else []
-        for ref in item.external:
-            if ref.sections == BLUEPRINTS:
-                continue
-            found = _candidates(ref.target, uses)
-            if any(_namespace(c) not in in_load for c in found):
-                unchecked += 1
-                continue
-            _, problem = _choose(ref, found, kinds)
-            if problem is not None:
-                problems.append(
-                    issue(ref.raw, ref.at, IssueKind.DANGLING_REFERENCE, problem, ref.field)
-                )
+    for _, ref, found in _element_refs(pending):
+        if any(_namespace(c) not in in_load for c in found):
+            unchecked += 1
+            continue
+        _, problem = _choose(ref, found, kinds)
+        if problem is not None:
+            problems.append(
+                issue(ref.raw, ref.at, IssueKind.DANGLING_REFERENCE, problem, ref.field)
+            )
     if problems:
         raise BlueprintInvalid(problems)
     return unchecked
