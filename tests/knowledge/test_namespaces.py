@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from integraph.blueprint.errors import BlueprintInvalid
-from integraph.knowledge.load import export_blueprint, load_blueprint, load_knowledge
+from integraph.knowledge.load import export_blueprint, load_knowledge
 from integraph.store.driver import Store
 from integraph.store.writer import LoadConflict
 from tests.conftest import ROOT
@@ -215,7 +215,7 @@ async def test_reloading_the_landscape_keeps_what_other_blueprints_attached(
     before = await snapshot(graph, ignore=("content_hash", "name", "technology"))
     edit(knowledge / "landscape" / "systems.yaml", "name: Web shop", "name: Web shop (v2)")
     edit(knowledge / "landscape" / "systems.yaml", "technology: Next.js", "technology: Remix")
-    report = await load_blueprint(graph, [knowledge / "landscape"], prune=True)
+    (report,) = await load_knowledge(graph, [knowledge], prune=True, only=["landscape"])
     assert report.updated == 1 and report.deleted == 0
     after = await snapshot(graph, ignore=("content_hash", "name", "technology"))
     assert after == before  # HOLDS, FROM, TO, GOVERNS of the projects are all still there
