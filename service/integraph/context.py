@@ -21,6 +21,7 @@ from typing import Literal
 
 from integraph.config import Settings, load_settings
 from integraph.lint.config import LintConfig, load_lint_config
+from integraph.lint.warmup import start_warm_up, stop_warm_up
 from integraph.store.driver import Store
 from integraph.store.embedded import EmbeddedNeo4j
 from integraph.store.migrations import MigrationReport, migrate, require_current_schema
@@ -39,6 +40,8 @@ class AppContext:
     store: Store
     migrations: MigrationReport | None = None
     started_server: bool = False
+    warm_up: asyncio.Task[int] | None = None
+    """The rules being planned in the background after a start (``lint.warmup``)."""
 
 
 @asynccontextmanager
@@ -86,7 +89,12 @@ async def open_context(
             report = await migrate(store)
         elif schema == "check":
             await require_current_schema(store)
-        yield AppContext(settings, lint_config, store, report, started)
+        # A server started just now has planned nothing: plan the rules in the background.
+        warm_up = start_warm_up(store, lint_config) if started else None
+        try:
+            yield AppContext(settings, lint_config, store, report, started, warm_up)
+        finally:
+            await stop_warm_up(warm_up)
     finally:
         if store is not None:
             await store.close()

@@ -1,10 +1,17 @@
-"""Blast radius on small hand-made graphs whose answers are worked out by hand."""
+"""Blast radius on small hand-made graphs whose answers are worked out by hand.
+
+Each test runs twice: with the walk over the in-memory dependency graph (`blast_radius`) and
+with the walk in the database (`blast_radius_in`, what a what-if uses inside its transaction).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from integraph.impact.blast import Direction, Effect, blast_radius
+import pytest
+
+from integraph.impact.blast import BlastRadius, Direction, Effect, blast_radius, blast_radius_in
 from integraph.knowledge.load import load_blueprint
 from integraph.store.driver import Store
 from tests.lint.harness import write_blueprint
@@ -64,19 +71,37 @@ LANDSCAPE = {
 LANDSCAPE["flows"][0]["credential"] = "cred-web"
 
 
+Radius = Callable[..., Awaitable[BlastRadius]]
+
+
+@pytest.fixture(params=["in-memory", "in-database"])
+def radius(request: pytest.FixtureRequest) -> Radius:
+    if request.param == "in-memory":
+        return blast_radius
+
+    async def in_database(
+        store: Store, element: str, *, direction: Direction = Direction.DOWNSTREAM, depth: int = 6
+    ) -> BlastRadius:
+        return await store.read_transaction(
+            lambda tx: blast_radius_in(tx, element, direction, depth)
+        )
+
+    return in_database
+
+
 async def _load(graph: Store, tmp_path: Path) -> None:
     await load_blueprint(graph, [write_blueprint(tmp_path / "bp", LANDSCAPE)])
 
 
-def _effects(result) -> dict[str, tuple[str, int, list[str]]]:  # type: ignore[no-untyped-def]
+def _effects(result: BlastRadius) -> dict[str, tuple[str, int, list[str]]]:
     return {a.id: (str(a.effect), a.depth, [s.flow for s in a.path]) for a in result.affected}
 
 
 async def test_stock_outage_propagates_through_sync_calls_only(
-    graph: Store, tmp_path: Path
+    graph: Store, tmp_path: Path, radius: Radius
 ) -> None:
     await _load(graph, tmp_path)
-    result = await blast_radius(graph, "stock")
+    result = await radius(graph, "stock")
     # orders calls stock (outage); web calls orders (outage); fx streams to web? no: web
     # receives from fx, fx does not depend on web. Billing and mailer receive from orders,
     # which is down: delayed (DLQ) and data_loss_risk (no DLQ); ledger gets billing's batch.
@@ -97,22 +122,24 @@ async def test_stock_outage_propagates_through_sync_calls_only(
     assert summary["team"] == {"(no owner)": 3, "team-core": 2}
 
 
-async def test_cycle_visits_each_system_once_and_depth_limits(graph: Store, tmp_path: Path) -> None:
+async def test_cycle_visits_each_system_once_and_depth_limits(
+    graph: Store, tmp_path: Path, radius: Radius
+) -> None:
     await _load(graph, tmp_path)
     # ledger -> fx is sync: ledger depends on fx. fx streams to web; web depends on fx.
-    result = await blast_radius(graph, "fx", depth=6)
+    result = await radius(graph, "fx", depth=6)
     ids = [a.id for a in result.affected]
     assert len(ids) == len(set(ids))
     assert _effects(result)["ledger"] == ("outage", 1, ["ledger-fx"])
     assert _effects(result)["web"] == ("data_loss_risk", 1, ["fx-rates"])
     assert "fx" not in ids  # the changed system itself is not listed
-    shallow = await blast_radius(graph, "fx", depth=1)
+    shallow = await radius(graph, "fx", depth=1)
     assert sorted(a.id for a in shallow.affected) == ["ledger", "web"]
 
 
-async def test_upstream_lists_providers(graph: Store, tmp_path: Path) -> None:
+async def test_upstream_lists_providers(graph: Store, tmp_path: Path, radius: Radius) -> None:
     await _load(graph, tmp_path)
-    result = await blast_radius(graph, "web", direction=Direction.UPSTREAM, depth=2)
+    result = await radius(graph, "web", direction=Direction.UPSTREAM, depth=2)
     assert _effects(result) == {
         "orders": ("outage", 1, ["web-orders"]),
         "fx": ("data_loss_risk", 1, ["fx-rates"]),
@@ -120,9 +147,11 @@ async def test_upstream_lists_providers(graph: Store, tmp_path: Path) -> None:
     }  # ledger calls fx, so fx does not depend on ledger: not upstream of web
 
 
-async def test_broker_outage_affects_flows_through_its_topics(graph: Store, tmp_path: Path) -> None:
+async def test_broker_outage_affects_flows_through_its_topics(
+    graph: Store, tmp_path: Path, radius: Radius
+) -> None:
     await _load(graph, tmp_path)
-    result = await blast_radius(graph, "kafka", depth=2)
+    result = await radius(graph, "kafka", depth=2)
     effects = _effects(result)
     assert effects["order-placed"][0] == "delayed" and effects["order-mail"][0] == "data_loss_risk"
     assert effects["billing"] == ("delayed", 1, ["order-placed"])
@@ -132,23 +161,21 @@ async def test_broker_outage_affects_flows_through_its_topics(graph: Store, tmp_
 
 
 async def test_credential_revocation_breaks_the_flows_it_authenticates(
-    graph: Store, tmp_path: Path
+    graph: Store, tmp_path: Path, radius: Radius
 ) -> None:
     await _load(graph, tmp_path)
-    result = await blast_radius(graph, "cred-web", depth=3)
+    result = await radius(graph, "cred-web", depth=3)
     effects = _effects(result)
     assert effects["web-orders"] == ("outage", 1, [])
     assert effects["web"] == ("outage", 1, ["web-orders"])
     assert [a.id for a in result.affected if a.kind == "System"] == ["web"]
 
 
-async def test_unknown_element_is_a_clear_error(graph: Store) -> None:
-    import pytest
-
+async def test_unknown_element_is_a_clear_error(graph: Store, radius: Radius) -> None:
     from integraph.errors import IntegraphError
 
     with pytest.raises(IntegraphError, match="no element 'nope'"):
-        await blast_radius(graph, "nope")
+        await radius(graph, "nope")
 
 
 def test_effect_vocabulary_is_stable() -> None:

@@ -1,11 +1,12 @@
-// The resilience facts of the given flows, from the policies that reach each one (applied to
-// the flow itself, or to a component it passes through), as the rules read them: written
-// once per load instead of being recomputed by every rule. One FlowResilience node per flow,
+// The resilience facts of every flow that has none (new, or dropped by the stale_* queries),
+// from the policies that reach it (applied to the flow itself, or to a component it passes
+// through), as the rules read them: written once per load instead of being recomputed by
+// every rule. One FlowResilience node per flow,
 // `(flow)-[:HAS_RESILIENCE]->(facts)`, and `(policy)-[:SHAPES]->(facts)` from each policy it
 // was computed from, `facts.policies` of them (store/derived.py says how that keeps them
 // current). Not an element: export, impact and lineage never see it.
-UNWIND $ids AS id
-MATCH (f:Flow {id: id})
+MATCH (f:Flow)
+WHERE NOT EXISTS { (f)-[:HAS_RESILIENCE]->(:FlowResilience) }
 CALL (f) {
   OPTIONAL CALL (f) {
     MATCH (p:Policy)-[:APPLIES_TO]->(f)

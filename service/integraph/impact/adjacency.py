@@ -75,18 +75,25 @@ class DependencyGraph:
 
 
 def build_dependency_graph(
-    token: str, system_rows: list[dict[str, Any]], flow_rows: list[dict[str, Any]]
+    token: str, systems_row: dict[str, Any], flows_row: dict[str, Any]
 ) -> DependencyGraph:
-    """The structure of the rows of the two bulk queries."""
-    info: dict[str, dict[str, Any]] = {}
-    for row in system_rows:
-        info[row["id"]] = row  # one row per system (a system has at most one owner)
+    """The structure of the rows of the two bulk queries (each one row of lists)."""
+    info: dict[str, tuple[str, str | None, int | None]] = {}
+    for sid, name, team, tier in systems_row["systems"]:
+        info[sid] = (name, team, tier)  # one entry per system (a system has one owner at most)
     systems = tuple(sorted(info))
     index = {sid: number for number, sid in enumerate(systems)}
     edges = sorted(
-        (row["flow"], row["source"], row["target"], row["pattern"], bool(row["dead_letter"]))
-        for row in flow_rows
-        if row["source"] in index and row["target"] in index
+        (flow, source, target, pattern, bool(dead_letter))
+        for flow, pattern, source, target, dead_letter in zip(
+            flows_row["flows"],
+            flows_row["patterns"],
+            flows_row["sources"],
+            flows_row["targets"],
+            flows_row["dead_letters"],
+            strict=True,
+        )
+        if source in index and target in index
     )
     dependents: list[list[tuple[int, int]]] = [[] for _ in systems]
     providers: list[list[tuple[int, int]]] = [[] for _ in systems]
@@ -108,9 +115,9 @@ def build_dependency_graph(
         token=token,
         systems=systems,
         index=index,
-        names=tuple(info[s]["name"] for s in systems),
-        teams=tuple(info[s]["team"] for s in systems),
-        tiers=tuple(info[s]["tier"] for s in systems),
+        names=tuple(info[s][0] for s in systems),
+        teams=tuple(info[s][1] for s in systems),
+        tiers=tuple(info[s][2] for s in systems),
         flows=tuple(e[0] for e in edges),
         patterns=tuple(e[3] for e in edges),
         effects=tuple(effects),
@@ -134,11 +141,11 @@ async def read_dependency_graph(tx: Tx) -> DependencyGraph | None:
     token = await version_token(tx)
     if token is None:
         return None
-    system_rows = await tx.run("queries/impact/dependency_systems")
-    flow_rows = await tx.run("queries/impact/dependency_flows")
+    (systems,) = await tx.run("queries/impact/dependency_systems")
+    (flows,) = await tx.run("queries/impact/dependency_flows")
     if await version_token(tx) != token:
         return None
-    return build_dependency_graph(token, system_rows, flow_rows)
+    return build_dependency_graph(token, systems, flows)
 
 
 _CACHE: WeakKeyDictionary[Store, DependencyGraph] = WeakKeyDictionary()

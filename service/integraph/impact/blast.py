@@ -40,7 +40,6 @@ graph has no version token.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -125,18 +124,20 @@ class BlastRadius:
         return self.counts
 
 
-def _counts(systems: Iterable[tuple[Effect, str | None, int | None]]) -> dict[str, dict[str, int]]:
-    effects: Counter[str] = Counter()
-    teams: Counter[str] = Counter()
-    tiers: Counter[str] = Counter()
-    for effect, team, tier in systems:
-        effects[str(effect)] += 1
-        teams[team or "(no owner)"] += 1
-        tiers["-" if tier is None else str(tier)] += 1
+def _summary(
+    effects: Counter[Effect], teams: Counter[str | None], tiers: Counter[int | None]
+) -> dict[str, dict[str, int]]:
+    """Counts by effect, owner team and tier, as the answer shows them."""
+    by_team: Counter[str] = Counter()
+    for team, number in teams.items():
+        by_team[team or "(no owner)"] += number
+    by_tier: Counter[str] = Counter()
+    for tier, number in tiers.items():
+        by_tier["-" if tier is None else str(tier)] += number
     return {
-        "effect": dict(sorted(effects.items())),
-        "team": dict(sorted(teams.items())),
-        "tier": dict(sorted(tiers.items())),
+        "effect": dict(sorted((str(e), n) for e, n in effects.items())),
+        "team": dict(sorted(by_team.items())),
+        "tier": dict(sorted(by_tier.items())),
     }
 
 
@@ -327,25 +328,46 @@ def _assemble(
     offset: int,
 ) -> BlastRadius:
     """Order everything reached, count it, and describe one page of it (paths included)."""
-    entries: list[tuple[tuple[Any, ...], Affected | None, Direction, _Walk | None, int]] = [
-        (_order(a.direction, a.depth, a.effect, a.id), a, a.direction, None, -1)
-        for a in flows.values()
-    ]
-    systems: list[tuple[Effect, str | None, int | None]] = []
+    count = len(graph.systems)
+    effects: Counter[Effect] = Counter()
+    teams: Counter[str | None] = Counter()
+    tiers: Counter[int | None] = Counter()
+    ordered: list[tuple[Direction, _Walk, int]] = []
     for way, walk in walks:
-        for number, reached in walk.depth.items():
-            effect = _effect_of(graph, walk, number)
-            systems.append((effect, graph.teams[number], graph.tiers[number]))
-            entries.append(
-                (_order(way, reached, effect, graph.systems[number]), None, way, walk, number)
-            )
-    entries.sort(key=lambda entry: entry[0])
+        orders = {n: graph.severity_order[e] for n, e in walk.edge.items()}
+        orders.update((n, _MOST_SEVERE - SEVERITY[e]) for n, (e, _) in walk.seed.items())
+        # Systems are numbered in id order: (depth, severity, id) as one integer each.
+        keys = sorted((walk.depth[n] * 8 + orders[n]) * count + n for n in walk.depth)
+        ordered.extend((way, walk, key % count) for key in keys)
+        effects.update(map(graph.effects.__getitem__, walk.edge.values()))
+        effects.update(effect for effect, _ in walk.seed.values())
+        teams.update(map(graph.teams.__getitem__, walk.depth))
+        tiers.update(map(graph.tiers.__getitem__, walk.depth))
     end = None if limit is None else offset + limit
+    if flows:
+        # Flows touched by the change (depth 1) sort among the systems by id.
+        entries: list[tuple[tuple[Any, ...], Affected | tuple[Direction, _Walk, int]]] = [
+            (_order(a.direction, a.depth, a.effect, a.id), a) for a in flows.values()
+        ]
+        entries.extend(
+            (
+                _order(way, walk.depth[n], _effect_of(graph, walk, n), graph.systems[n]),
+                (way, walk, n),
+            )
+            for way, walk, n in ordered
+        )
+        entries.sort(key=lambda entry: entry[0])
+        chosen = [item for _, item in entries[offset:end]]
+    else:
+        chosen = list(ordered[offset:end])
     page = []
-    for _, affected, way, walk, number in entries[offset:end]:
-        if affected is None:
-            assert walk is not None
-            affected = Affected(
+    for item in chosen:
+        if isinstance(item, Affected):
+            page.append(item)
+            continue
+        way, walk, number = item
+        page.append(
+            Affected(
                 graph.systems[number],
                 "System",
                 _effect_of(graph, walk, number),
@@ -356,17 +378,17 @@ def _assemble(
                 team=graph.teams[number],
                 tier=graph.tiers[number],
             )
-        page.append(affected)
+        )
     return BlastRadius(
         element_id,
         kind,
         direction,
         depth,
         affected=page,
-        total=len(entries),
+        total=len(flows) + len(ordered),
         offset=offset,
         limit=limit,
-        counts=_counts(systems),
+        counts=_summary(effects, teams, tiers),
     )
 
 
@@ -420,6 +442,7 @@ async def blast_radius_in(
         await _walk(tx, start, seeds, way, depth, found)
     affected = sorted(found.values(), key=lambda a: _order(a.direction, a.depth, a.effect, a.id))
     await _describe(tx, affected)
+    systems = [a for a in affected if a.kind == "System"]
     end = None if limit is None else offset + limit
     return BlastRadius(
         element_id,
@@ -430,7 +453,11 @@ async def blast_radius_in(
         total=len(affected),
         offset=offset,
         limit=limit,
-        counts=_counts((a.effect, a.team, a.tier) for a in affected if a.kind == "System"),
+        counts=_summary(
+            Counter(a.effect for a in systems),
+            Counter(a.team for a in systems),
+            Counter(a.tier for a in systems),
+        ),
     )
 
 
