@@ -335,3 +335,37 @@ async def test_the_cli_loads_a_knowledge_base_and_resolves_short_ids(
     offline = run_cli("validate", str(KNOWLEDGE / "crm-sync"), env=cli_env)
     assert offline.returncode == 0, offline.stderr
     assert "reference(s) into blueprints outside these paths" in offline.stdout.replace("\n", " ")
+
+
+async def test_a_change_set_names_its_blueprints_elements_and_the_landscapes(
+    graph: Store,
+) -> None:
+    from integraph.impact.whatif import ChangeSet, ChangeSetInvalid, what_if
+    from integraph.lint.service import choose_rules
+
+    await load_knowledge(graph, [KNOWLEDGE])
+    before = await snapshot(graph)
+    flow = {
+        "id": "shop-to-crm",
+        "source": "web-shop",  # the landscape's, by short id
+        "target": "landscape:card-processor",
+        "pattern": "batch",
+        "transport_encryption": "tls",
+    }
+    changes = ChangeSet(
+        blueprint="card-payments",
+        description=None,
+        add={"flows": [flow]},
+        modify={},
+        remove=["card-payments:waiver-settlement-dlq"],  # its own element, by full identifier
+    )
+    report = await what_if(graph, changes, choose_rules(ids=["CON-01"]), depth=1)
+    appeared = {f.element for f in report.appeared}
+    assert "card-payments:shop-to-crm" in appeared  # a flow without a contract
+    assert await snapshot(graph) == before  # nothing saved
+    foreign = ChangeSet("card-payments", None, {}, {}, ["crm-sync:settlement-feed"])
+    with pytest.raises(ChangeSetInvalid, match="is not an element of blueprint 'card-payments'"):
+        await what_if(graph, foreign, choose_rules(ids=["CON-01"]))
+    dangling = ChangeSet("card-payments", None, {"flows": [{**flow, "source": "nope"}]}, {}, [])
+    with pytest.raises(ChangeSetInvalid, match="no system has id 'nope' in blueprint"):
+        await what_if(graph, dangling, choose_rules(ids=["CON-01"]))
