@@ -246,7 +246,7 @@ async def test_the_whole_graph_round_trips_byte_for_byte(
         assert (second / relative).read_bytes() == (first / relative).read_bytes(), relative
     # references into the landscape are written as full identifiers
     flows = (first / "card-payments" / "flows.yaml").read_text()
-    assert "source: landscape:web-shop" in flows
+    assert 'source: "landscape:web-shop"' in flows
 
 
 async def test_blueprint_narrows_load_and_export(graph: Store, tmp_path: Path) -> None:

@@ -22,8 +22,6 @@ from enum import Enum
 from typing import Any
 
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_ ./@+,()'&*=-]*")
-_FULL_ID = re.compile(r"[a-z][a-z0-9._-]*:[a-z0-9][a-z0-9._@/-]*")
-"""A full identifier (`landscape:crm`, `landscape:api@2.0.0`): plain, as authors write it."""
 _WORDS_1_1 = frozenset(
     word
     for base in ("y", "n", "yes", "no", "on", "off", "true", "false", "null")
@@ -75,8 +73,6 @@ def _float_text(value: float) -> str:
 
 
 def _string_text(value: str) -> str:
-    if _FULL_ID.fullmatch(value):
-        return value
     if (
         _PLAIN.fullmatch(value)
         and not value.endswith(" ")
