@@ -71,65 +71,87 @@ def test_properties_are_flat_and_stamped(minimal: Landscape) -> None:
                     assert all(isinstance(v, str | int | float | bool) for v in value)
 
 
+def test_ids_in_the_graph_are_full_identifiers(minimal: Landscape) -> None:
+    rows = to_graph(minimal)
+    blueprint = rows_by_id(rows, NodeLabel.BLUEPRINT)
+    assert list(blueprint) == ["minimal"]  # a blueprint is its own namespace
+    reviews = rows_by_id(rows, NodeLabel.REVIEW)
+    assert sorted(reviews) == ["minimal#review-1", "minimal#review-2"]
+    for label in (NodeLabel.SYSTEM, NodeLabel.FLOW, NodeLabel.FIELD):
+        assert all(i.startswith("minimal:") for i in rows_by_id(rows, label))
+
+
+def test_short_references_into_used_blueprints_take_their_resolution(minimal: Landscape) -> None:
+    rows = to_graph(minimal, "minimal", {"web-shop": "landscape:web-shop"})
+    assert rels(rows, RelType.FROM, "minimal:checkout-to-payments") == [
+        {"from": "minimal:checkout-to-payments", "to": "landscape:web-shop"}
+    ]
+    again = from_graph(rows)
+    (flow,) = [f for f in again.flows if f.id == "checkout-to-payments"]
+    assert flow.source == "landscape:web-shop"  # exported as a full identifier
+
+
 def test_flow_rows(minimal: Landscape) -> None:
     rows = to_graph(minimal)
-    flow = rows_by_id(rows, NodeLabel.FLOW)["payment-settled"]
+    flow = rows_by_id(rows, NodeLabel.FLOW)["minimal:payment-settled"]
     assert flow["pattern"] == "event"
     assert flow["max_staleness_seconds"] == 60
     assert "source" not in flow and "via" not in flow and "contract" not in flow
-    assert rels(rows, RelType.VIA, "payment-settled") == [
-        {"from": "payment-settled", "to": "kafka", "position": 0},
-        {"from": "payment-settled", "to": "payments-events", "position": 1},
+    assert rels(rows, RelType.VIA, "minimal:payment-settled") == [
+        {"from": "minimal:payment-settled", "to": "minimal:kafka", "position": 0},
+        {"from": "minimal:payment-settled", "to": "minimal:payments-events", "position": 1},
     ]
-    assert sorted(
-        (r["role"], r["to"]) for r in rels(rows, RelType.USES_VERSION, "checkout-to-payments")
-    ) == [("consumer", "payments-api@1.0.0"), ("producer", "payments-api@2.0.0")]
-    assert rels(rows, RelType.MASKS, "checkout-to-payments") == [
+    uses = rels(rows, RelType.USES_VERSION, "minimal:checkout-to-payments")
+    assert sorted((r["role"], r["to"]) for r in uses) == [
+        ("consumer", "minimal:payments-api@1.0.0"),
+        ("producer", "minimal:payments-api@2.0.0"),
+    ]
+    assert rels(rows, RelType.MASKS, "minimal:checkout-to-payments") == [
         {
-            "from": "checkout-to-payments",
-            "to": "payments-api@2.0.0#request/card/pan",
+            "from": "minimal:checkout-to-payments",
+            "to": "minimal:payments-api@2.0.0#request/card/pan",
             "method": "tokenised",
         }
     ]
-    assert rels(rows, RelType.AUTHENTICATES, "cred-shop-payments") == [
-        {"from": "cred-shop-payments", "to": "checkout-to-payments"}
+    assert rels(rows, RelType.AUTHENTICATES, "minimal:cred-shop-payments") == [
+        {"from": "minimal:cred-shop-payments", "to": "minimal:checkout-to-payments"}
     ]
 
 
 def test_contract_rows(minimal: Landscape) -> None:
     rows = to_graph(minimal)
-    assert rels(rows, RelType.NEXT_VERSION, "payments-api@1.0.0") == [
-        {"from": "payments-api@1.0.0", "to": "payments-api@2.0.0"}
+    assert rels(rows, RelType.NEXT_VERSION, "minimal:payments-api@1.0.0") == [
+        {"from": "minimal:payments-api@1.0.0", "to": "minimal:payments-api@2.0.0"}
     ]
-    version = rows_by_id(rows, NodeLabel.CONTRACT_VERSION)["payments-api@2.0.0"]
+    version = rows_by_id(rows, NodeLabel.CONTRACT_VERSION)["minimal:payments-api@2.0.0"]
     assert (
         version["error_format"] == '{"media_type": "application/problem+json", '
         '"schema_ref": null, "standard": "rfc9457"}'
     )
-    field = rows_by_id(rows, NodeLabel.FIELD)["payments-api@2.0.0#request/card/pan"]
+    field = rows_by_id(rows, NodeLabel.FIELD)["minimal:payments-api@2.0.0#request/card/pan"]
     assert (field["part"], field["path"], field["position"]) == ("request", "/card/pan", 2)
     assert field["max_length"] == 19 and field["required"] is True
     assert rels(rows, RelType.CLASSIFIED_AS, field["id"]) == [
-        {"from": field["id"], "to": "pci-pan"}
+        {"from": field["id"], "to": "minimal:pci-pan"}
     ]
 
 
 def test_policy_rows_carry_their_kind(minimal: Landscape) -> None:
     rows = to_graph(minimal)
     policies = rows_by_id(rows, NodeLabel.POLICY)
-    assert policies["retry-checkout"]["kind"] == "retry"
-    assert policies["retry-checkout"]["jitter"] == "full"
-    assert rels(rows, RelType.DEAD_LETTERS_TO, "dlq-payment-events") == [
-        {"from": "dlq-payment-events", "to": "payments-events-dlq"}
+    assert policies["minimal:retry-checkout"]["kind"] == "retry"
+    assert policies["minimal:retry-checkout"]["jitter"] == "full"
+    assert rels(rows, RelType.DEAD_LETTERS_TO, "minimal:dlq-payment-events") == [
+        {"from": "minimal:dlq-payment-events", "to": "minimal:payments-events-dlq"}
     ]
-    assert rels(rows, RelType.HOLDS, "web-shop") == [
-        {"from": "web-shop", "to": "cred-shop-payments"}
+    assert rels(rows, RelType.HOLDS, "minimal:web-shop") == [
+        {"from": "minimal:web-shop", "to": "minimal:cred-shop-payments"}
     ]
 
 
 def test_decision_text_field_named_decision_is_a_property(minimal: Landscape) -> None:
     rows = to_graph(minimal)
-    decision = rows_by_id(rows, NodeLabel.DECISION)["adr-0002"]
+    decision = rows_by_id(rows, NodeLabel.DECISION)["minimal:adr-0002"]
     assert decision["decision"].startswith("We will use OAuth 2.0")
     assert '"name": "Shared API keys"' in decision["options"]
 

@@ -1,8 +1,10 @@
-"""The seed landscape (seed/): valid, big enough, covering the model, and its README honest.
+"""The seed knowledge base (seed/): valid, shaped as a landscape and the blueprints that use
+it, big enough, covering the model, and its README honest.
 
-The seed is the example blueprint of a retail bank. These tests need no database: they
-parse the files, count elements by kind, and check that every element id named in the
-README's list of deliberate mistakes exists in the seed.
+The seed is the example knowledge base of a retail bank: one sub-folder per blueprint. These
+tests need no database: they read and check the files (references between the blueprints
+included), count elements by kind over all blueprints, and check that every element id named
+in the README's list of deliberate mistakes exists in the blueprint the row names.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from integraph.blueprint.parse import load_blueprint_files
+from integraph.knowledge.load import Validation, validate_knowledge
 from integraph.model import Landscape
 from integraph.model.components import ComponentKind
 from integraph.model.contracts import CompatibilityMode, ContractKind
@@ -26,6 +30,8 @@ from integraph.model.systems import TrustZone
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seed"
 README = SEED / "README.md"
+LANDSCAPE = "enterprise-landscape"
+PROJECTS = ("payments-and-cards", "customer-and-channels", "finance-and-reporting")
 
 # The rule catalogue of RULES.md section 5.
 CATALOGUE = {
@@ -35,96 +41,204 @@ CATALOGUE = {
     *(f"ADR-{n:02d}" for n in range(1, 5)),
     *(f"GOV-{n:02d}" for n in range(1, 4)),
 }
-ROW = re.compile(r"^\|\s*([A-Z]{3}-\d{2})\s*\|(.*?)\|(.*?)\|(.*?)\|\s*$")
+ROW = re.compile(r"^\|\s*([A-Z]{3}-\d{2})\s*\|\s*([a-z0-9-]+)\s*\|(.*?)\|(.*?)\|(.*?)\|\s*$")
 BACKTICKED = re.compile(r"`([^`]+)`")
 
 
 @pytest.fixture(scope="module")
-def seed() -> Landscape:
-    return load_blueprint_files([SEED])
+def validation() -> Validation:
+    # validate_knowledge raises BlueprintInvalid listing every problem otherwise
+    return validate_knowledge([SEED])
 
 
 @pytest.fixture(scope="module")
-def mistakes() -> list[tuple[str, list[str]]]:
-    """(rule id, element ids) of every row of the README's deliberate-mistakes table."""
+def blueprints(validation: Validation) -> dict[str, Landscape]:
+    """Each blueprint's landscape (its own elements, ids as written: short), by blueprint id."""
+    found = {}
+    for result in validation.blueprints:
+        assert result.landscape.blueprint is not None
+        found[result.landscape.blueprint.id] = result.landscape
+    return found
+
+
+def every(blueprints: dict[str, Landscape], section: str) -> list[Any]:
+    """The elements of `section` of all blueprints."""
+    return [e for landscape in blueprints.values() for e in getattr(landscape, section)]
+
+
+@pytest.fixture(scope="module")
+def mistakes() -> list[tuple[str, str, list[str]]]:
+    """(rule id, blueprint, element ids) of every row of the README's deliberate-mistakes table."""
     text = README.read_text(encoding="utf-8")
     section = text.split("## Deliberate mistakes", 1)[1].split("\n## ", 1)[0]
     rows = []
     for line in section.splitlines():
         match = ROW.match(line)
         if match:
-            rows.append((match.group(1), BACKTICKED.findall(match.group(2))))
+            rows.append((match.group(1), match.group(2), BACKTICKED.findall(match.group(3))))
     return rows
 
 
 def known_ids(landscape: Landscape) -> set[str]:
-    """Element ids plus derived ids (contract versions, fields, reviews)."""
-    return set(landscape.by_id()) | set(landscape.sources)
+    """Element ids plus derived ids (contract versions, fields, reviews), and the blueprint."""
+    assert landscape.blueprint is not None
+    return set(landscape.by_id()) | set(landscape.sources) | {landscape.blueprint.id}
 
 
-# --- validity ------------------------------------------------------------------------------
+def resolve(reference: str, blueprint: str, blueprints: dict[str, Landscape]) -> str | None:
+    """The full identifier `reference` names in `blueprint`'s files (None: no such element).
+
+    A full identifier names its blueprint's element; a short id is the blueprint's own
+    element, or else the landscape's (the one blueprint the projects use)."""
+    if ":" in reference:
+        namespace, local = reference.split(":", 1)
+        if namespace in blueprints and local in known_ids(blueprints[namespace]):
+            return reference
+        return None
+    if reference in blueprints:
+        return reference  # a blueprint's own id (GOV-01 is about the blueprint)
+    for candidate in (blueprint, LANDSCAPE):
+        if reference in known_ids(blueprints[candidate]):
+            return f"{candidate}:{reference}"
+    return None
 
 
-def test_seed_validates_with_zero_problems(seed: Landscape) -> None:
-    # load_blueprint_files raises BlueprintInvalid listing every problem otherwise
-    assert seed.blueprint is not None
-    assert seed.blueprint.id == "nordhafen-retail-bank"
+def external_targets(validation: Validation) -> Iterator[str]:
+    """Every reference into another blueprint, as written in the files."""
+    for result in validation.blueprints:
+        yield from (ref.target for ref in result.external)
 
 
-def test_seed_is_only_yaml_and_the_readme() -> None:
+# --- validity and shape --------------------------------------------------------------------
+
+
+def test_seed_validates_with_zero_problems(
+    validation: Validation, blueprints: dict[str, Landscape]
+) -> None:
+    assert sorted(blueprints) == sorted([LANDSCAPE, *PROJECTS])
+    assert validation.unchecked == 0  # every reference is into a blueprint of the seed
+
+
+def test_one_folder_per_blueprint_and_only_yaml_and_the_readme() -> None:
     files = [p for p in SEED.rglob("*") if p.is_file()]
     assert not (SEED / ".keep").exists()
     assert {p.suffix for p in files} <= {".yaml", ".md"}
     assert README in files
+    assert [p for p in files if p.parent == SEED] == [README]
+    assert sorted(p.name for p in SEED.iterdir() if p.is_dir()) == sorted([LANDSCAPE, *PROJECTS])
 
 
-def test_every_element_is_in_the_blueprint_scope(seed: Landscape) -> None:
-    assert seed.blueprint is not None
-    assert seed.blueprint.scope == []  # empty scope = everything in the files
+def test_the_landscape_owns_what_is_shared_and_uses_nothing(
+    blueprints: dict[str, Landscape],
+) -> None:
+    landscape = blueprints[LANDSCAPE]
+    assert landscape.blueprint is not None
+    assert landscape.blueprint.status.value == "approved"
+    assert landscape.blueprint.uses == []
+    assert landscape.teams and landscape.systems and landscape.classifications
+    assert landscape.contracts and landscape.decisions
+    assert landscape.flows == [] and landscape.waivers == []
+    for project in PROJECTS:  # teams, systems and classifications are the landscape's only
+        assert blueprints[project].teams == []
+        assert blueprints[project].systems == []
+        assert blueprints[project].classifications == []
+    owned = Counter(c.kind for c in landscape.components)
+    kinds = {"api_gateway", "broker", "topic", "queue", "dead_letter_queue"}
+    assert kinds <= {k.value for k in owned}
+    others = [c.id for p in PROJECTS for c in blueprints[p].components]
+    assert others == ["dlq-onboarding"]  # the one DLQ a project added (RES-02)
+
+
+def test_the_projects_use_the_landscape_one_approved_one_in_review(
+    blueprints: dict[str, Landscape],
+) -> None:
+    statuses = {}
+    for project in PROJECTS:
+        landscape = blueprints[project]
+        assert landscape.blueprint is not None
+        assert landscape.blueprint.uses == [LANDSCAPE]
+        assert landscape.flows and landscape.credentials and landscape.policies
+        assert landscape.contracts and landscape.decisions
+        statuses[project] = landscape.blueprint.status.value
+        if statuses[project] != "draft":
+            assert landscape.blueprint.reviews, project
+    assert statuses == {
+        "payments-and-cards": "in_review",
+        "customer-and-channels": "approved",
+        "finance-and-reporting": "draft",
+    }
+    approved = blueprints["customer-and-channels"].blueprint
+    assert approved is not None
+    assert any(r.verdict.value == "approved" for r in approved.reviews)
+    assert sum(1 for p in PROJECTS if blueprints[p].waivers) == 2
+
+
+def test_every_project_numbers_its_decisions_from_adr_0001(
+    blueprints: dict[str, Landscape],
+) -> None:
+    for name, landscape in blueprints.items():
+        numbers = sorted(d.id for d in landscape.decisions)
+        assert numbers == [f"adr-{n:04d}" for n in range(1, len(numbers) + 1)], name
+
+
+def test_references_across_blueprints_short_and_full(validation: Validation) -> None:
+    targets = list(external_targets(validation))
+    full = [t for t in targets if t.startswith(f"{LANDSCAPE}:")]
+    assert len(full) >= 3
+    assert len(targets) - len(full) >= 100  # the short form is the usual one
+    assert all(":" not in t or t.startswith(f"{LANDSCAPE}:") for t in targets)
+
+
+def test_every_element_is_in_its_blueprint_scope(blueprints: dict[str, Landscape]) -> None:
+    for landscape in blueprints.values():
+        assert landscape.blueprint is not None
+        assert landscape.blueprint.scope == []  # empty scope = everything in the files
 
 
 # --- size ----------------------------------------------------------------------------------
 
 
-def test_size_minimums(seed: Landscape) -> None:
-    assert len(seed.systems) >= 25
-    assert len(seed.flows) >= 60
-    assert len(seed.components) >= 10
-    assert len(seed.contracts) >= 15
-    assert len(seed.decisions) >= 8
-    assert len(seed.waivers) >= 2
-    assert len(seed.teams) >= 5
+def test_size_minimums(blueprints: dict[str, Landscape]) -> None:
+    assert len(every(blueprints, "systems")) >= 25
+    assert len(every(blueprints, "flows")) >= 60
+    assert len(every(blueprints, "components")) >= 10
+    assert len(every(blueprints, "contracts")) >= 15
+    assert len(every(blueprints, "decisions")) >= 8
+    assert len(every(blueprints, "waivers")) >= 2
+    assert len(every(blueprints, "teams")) >= 5
 
 
-def test_systems_have_tiers_and_cover_every_trust_zone(seed: Landscape) -> None:
-    assert {s.trust_zone for s in seed.systems} == set(TrustZone)
-    assert all(s.tier is not None for s in seed.systems)
-    assert sum(1 for s in seed.systems if s.owner is None) == 1  # the GOV-03 mistake
-    assert any(s.external for s in seed.systems)
+def test_systems_have_tiers_and_cover_every_trust_zone(blueprints: dict[str, Landscape]) -> None:
+    systems = every(blueprints, "systems")
+    assert {s.trust_zone for s in systems} == set(TrustZone)
+    assert all(s.tier is not None for s in systems)
+    assert sum(1 for s in systems if s.owner is None) == 1  # the GOV-03 mistake
+    assert any(s.external for s in systems)
 
 
 # --- coverage of the model -----------------------------------------------------------------
 
 
-def test_every_flow_pattern_is_used(seed: Landscape) -> None:
-    counts = Counter(f.pattern for f in seed.flows)
+def test_every_flow_pattern_is_used(blueprints: dict[str, Landscape]) -> None:
+    counts = Counter(f.pattern for f in every(blueprints, "flows"))
     assert set(counts) == set(FlowPattern)
 
 
-def test_every_component_kind_is_used(seed: Landscape) -> None:
-    assert {c.kind for c in seed.components} == set(ComponentKind)
+def test_every_component_kind_is_used(blueprints: dict[str, Landscape]) -> None:
+    assert {c.kind for c in every(blueprints, "components")} == set(ComponentKind)
 
 
-def test_every_credential_kind_is_used(seed: Landscape) -> None:
-    assert {c.kind for c in seed.credentials} == set(CredentialKind)
+def test_every_credential_kind_is_used(blueprints: dict[str, Landscape]) -> None:
+    assert {c.kind for c in every(blueprints, "credentials")} == set(CredentialKind)
 
 
-def test_every_policy_kind_is_used(seed: Landscape) -> None:
-    assert {p.kind for p in seed.policies} == set(POLICY_MODELS)
+def test_every_policy_kind_is_used(blueprints: dict[str, Landscape]) -> None:
+    assert {p.kind for p in every(blueprints, "policies")} == set(POLICY_MODELS)
 
 
-def test_contract_kinds_and_versions(seed: Landscape) -> None:
-    kinds = {c.kind for c in seed.contracts}
+def test_contract_kinds_and_versions(blueprints: dict[str, Landscape]) -> None:
+    contracts = every(blueprints, "contracts")
+    kinds = {c.kind for c in contracts}
     assert {
         ContractKind.OPENAPI,
         ContractKind.ASYNCAPI,
@@ -133,26 +247,27 @@ def test_contract_kinds_and_versions(seed: Landscape) -> None:
         ContractKind.FILE,
         ContractKind.PROTOBUF,
     } <= kinds
-    multi = [c for c in seed.contracts if len(c.versions) >= 2]
+    multi = [c for c in contracts if len(c.versions) >= 2]
     assert len(multi) >= 5
-    assert any(len(c.versions) >= 3 for c in seed.contracts)
-    assert any(c.compatibility is CompatibilityMode.NONE for c in seed.contracts)
+    assert any(len(c.versions) >= 3 for c in contracts)
+    assert any(c.compatibility is CompatibilityMode.NONE for c in contracts)
 
 
-def test_fields_are_classified(seed: Landscape) -> None:
-    categories = {c.id: c.category.value for c in seed.classifications}
+def test_fields_are_classified(blueprints: dict[str, Landscape]) -> None:
+    categories = {c.id: c.category.value for c in blueprints[LANDSCAPE].classifications}
+    fields = [item for landscape in blueprints.values() for item in landscape.fields()]
     used = {
         categories[field.classification]
-        for _, _, field, _ in seed.fields()
+        for _, _, field, _ in fields
         if field.classification is not None
     }
     assert {"pci", "pii", "confidential"} <= used
-    pans = [fid for _, _, field, fid in seed.fields() if field.classification == "pci-pan"]
+    pans = [fid for _, _, field, fid in fields if field.classification == "pci-pan"]
     assert len(pans) >= 5
 
 
-def test_credentials_hold_references_never_secrets(seed: Landscape) -> None:
-    for credential in seed.credentials:
+def test_credentials_hold_references_never_secrets(blueprints: dict[str, Landscape]) -> None:
+    for credential in every(blueprints, "credentials"):
         if credential.kind is CredentialKind.NONE:
             assert credential.secret_ref is None
         else:
@@ -160,8 +275,8 @@ def test_credentials_hold_references_never_secrets(seed: Landscape) -> None:
             assert "://" in credential.secret_ref
 
 
-def test_every_flow_has_its_guarantees_declared(seed: Landscape) -> None:
-    for flow in seed.flows:
+def test_every_flow_has_its_guarantees_declared(blueprints: dict[str, Landscape]) -> None:
+    for flow in every(blueprints, "flows"):
         assert flow.transport_encryption is not None, flow.id
         if flow.pattern is not FlowPattern.REQUEST_RESPONSE:
             assert flow.consistency is not None, flow.id
@@ -169,38 +284,58 @@ def test_every_flow_has_its_guarantees_declared(seed: Landscape) -> None:
             assert flow.schedule and flow.schedule_interval_seconds, flow.id
 
 
-def test_most_async_flows_have_a_dlq_and_most_retries_jitter(seed: Landscape) -> None:
+def test_most_async_flows_have_a_dlq_and_most_retries_jitter(
+    blueprints: dict[str, Landscape],
+) -> None:
+    for name, landscape in blueprints.items():
+        # a dead-letter policy lists flows of its own blueprint only
+        flows = {f.id for f in landscape.flows}
+        for policy in landscape.policies:
+            if policy.kind in ("dead_letter", "retry", "idempotency"):
+                assert set(policy.applies_to) <= flows, (name, policy.id)
     asynchronous = {
-        f.id
-        for f in seed.flows
+        (name, f.id)
+        for name, landscape in blueprints.items()
+        for f in landscape.flows
         if f.pattern in (FlowPattern.EVENT, FlowPattern.COMMAND, FlowPattern.STREAM)
     }
-    dead_lettered = {t for p in seed.policies if p.kind == "dead_letter" for t in p.applies_to}
-    assert len(asynchronous - dead_lettered) == 1  # the RES-01 mistake
-    retries = [p for p in seed.policies if p.kind == "retry"]
+    dead_lettered = {
+        (name, target)
+        for name, landscape in blueprints.items()
+        for p in landscape.policies
+        if p.kind == "dead_letter"
+        for target in p.applies_to
+    }
+    assert asynchronous - dead_lettered == {("customer-and-channels", "fraud-alerts-to-crm")}
+    retries = [p for p in every(blueprints, "policies") if p.kind == "retry"]
     jittered = [p for p in retries if p.jitter is not None and p.jitter.value != "none"]
     assert len(jittered) == len(retries) - 1  # the RES-06 mistake
 
 
-def test_decisions_and_review(seed: Landscape) -> None:
-    assert seed.blueprint is not None
-    assert seed.blueprint.status.value == "in_review"
-    assert seed.blueprint.reviews
-    superseded = {d.id for d in seed.decisions if d.status.value == "superseded"}
-    successors = {s for d in seed.decisions for s in d.supersedes}
-    assert superseded and superseded <= successors
-    madr = [d for d in seed.decisions if d.options and d.context and d.decision]
+def test_decisions_and_review(blueprints: dict[str, Landscape]) -> None:
+    in_review = blueprints["payments-and-cards"].blueprint
+    assert in_review is not None and in_review.status.value == "in_review"
+    assert in_review.reviews
+    for name, landscape in blueprints.items():
+        # a successor is in the blueprint of the decision it supersedes
+        superseded = {d.id for d in landscape.decisions if d.status.value == "superseded"}
+        successors = {s for d in landscape.decisions for s in d.supersedes}
+        assert superseded <= successors, name
+    decisions = every(blueprints, "decisions")
+    assert sum(1 for d in decisions if d.status.value == "superseded") >= 3
+    madr = [d for d in decisions if d.options and d.context and d.decision]
     assert len(madr) >= 8
     assert all(any(o.pros or o.cons for o in d.options) for d in madr)
-    assert sum(1 for d in seed.decisions if d.governs) >= 8
+    assert sum(1 for d in decisions if d.governs) >= 8
 
 
-def test_waivers_one_expired_one_valid(seed: Landscape) -> None:
+def test_waivers_one_expired_one_valid(blueprints: dict[str, Landscape]) -> None:
     today = datetime.date(2026, 11, 1)
-    expired = [w for w in seed.waivers if w.expires is not None and w.expires < today]
-    valid = [w for w in seed.waivers if w.expires is not None and w.expires >= today]
+    waivers = every(blueprints, "waivers")
+    expired = [w for w in waivers if w.expires is not None and w.expires < today]
+    valid = [w for w in waivers if w.expires is not None and w.expires >= today]
     assert expired and valid
-    for waiver in seed.waivers:
+    for waiver in waivers:
         assert waiver.justification and waiver.approved_by and waiver.decision
 
 
@@ -208,30 +343,60 @@ def test_waivers_one_expired_one_valid(seed: Landscape) -> None:
 
 
 def test_readme_lists_enough_mistakes_with_catalogue_rules(
-    mistakes: list[tuple[str, list[str]]],
+    mistakes: list[tuple[str, str, list[str]]],
 ) -> None:
     assert len(mistakes) >= 25
-    rules = {rule for rule, _ in mistakes}
+    rules = {rule for rule, _, _ in mistakes}
     assert rules <= CATALOGUE
     areas = {rule.split("-")[0] for rule in rules}
     assert areas == {"CON", "RES", "SEC", "ADR", "GOV"}
-    assert all(ids for _, ids in mistakes)
+    assert all(ids for _, _, ids in mistakes)
+    assert {blueprint for _, blueprint, _ in mistakes} == {LANDSCAPE, *PROJECTS}
 
 
 def test_every_id_in_the_mistake_list_exists(
-    seed: Landscape, mistakes: list[tuple[str, list[str]]]
+    blueprints: dict[str, Landscape], mistakes: list[tuple[str, str, list[str]]]
 ) -> None:
-    known = known_ids(seed)
-    missing = sorted({i for _, ids in mistakes for i in ids if i not in known})
+    missing = sorted(
+        {
+            f"{blueprint}: {i}"
+            for _, blueprint, ids in mistakes
+            for i in ids
+            if resolve(i, blueprint, blueprints) is None
+        }
+    )
     assert missing == []
 
 
-def test_readme_counts_match_the_seed(seed: Landscape) -> None:
+def test_readme_counts_match_the_seed(blueprints: dict[str, Landscape]) -> None:
     text = README.read_text(encoding="utf-8")
-    assert f"{len(seed.systems)} systems" in text
-    assert f"| flows | {len(seed.flows)} " in text
-    assert f"| contracts | {len(seed.contracts)} " in text
-    assert f"{len(seed.credentials)} credentials" in text
-    assert f"{len(seed.decisions)} ADRs" in text
-    assert f"| components | {len(seed.components)} " in text
-    assert f"| policies | {len(seed.policies)} " in text
+    whole = text.split("## What is in it", 1)[1].split("\n## ", 1)[0]
+    assert f"{len(every(blueprints, 'systems'))} systems" in whole
+    assert f"| flows | {len(every(blueprints, 'flows'))} " in whole
+    assert f"| contracts | {len(every(blueprints, 'contracts'))} " in whole
+    assert f"{len(every(blueprints, 'credentials'))} credentials" in whole
+    assert f"{len(every(blueprints, 'decisions'))} ADRs" in whole
+    assert f"| components | {len(every(blueprints, 'components'))} " in whole
+    assert f"| policies | {len(every(blueprints, 'policies'))} " in whole
+    shape = text.split("## The shape", 1)[1].split("\n## ", 1)[0]
+    for name in PROJECTS:
+        landscape = blueprints[name]
+        row = next(line for line in shape.splitlines() if line.startswith(f"| `{name}` "))
+        assert f"{len(landscape.flows)} flows" in row, name
+        assert f"{len(landscape.contracts)} contracts" in row, name
+        assert f"{len(landscape.credentials)} credentials" in row, name
+        assert f"{len(landscape.policies)} policies" in row, name
+        assert f"{len(landscape.decisions)} decisions" in row, name
+    landscape = blueprints[LANDSCAPE]
+    row = next(line for line in shape.splitlines() if line.startswith(f"| `{LANDSCAPE}` "))
+    for count, what in (
+        (len(landscape.teams), "teams"),
+        (len(landscape.systems), "systems"),
+        (len(landscape.components), "components"),
+        (len(landscape.classifications), "data classifications"),
+        (len(landscape.contracts), "contracts"),
+        (len(landscape.credentials), "workload identities"),
+        (len(landscape.policies), "platform alerts"),
+        (len(landscape.decisions), "decisions"),
+    ):
+        assert re.search(rf"\b{count} [^|]*?{what}", row), (count, what)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -23,6 +24,8 @@ from integraph.model import (
     Landscape,
     SourceLocation,
     field_id,
+    localize,
+    qualify,
     review_id,
     version_id,
 )
@@ -158,6 +161,16 @@ REFERENCES: dict[str, tuple[Reference, ...]] = {
 }
 """The reference fields of each section and their relationship types."""
 
+WRITTEN_AT_END = frozenset(r.rel for refs in REFERENCES.values() for r in refs if r.reverse)
+"""Relationship types held by the element at their end (`Flow.credential` is stored as
+`(credential)-[:AUTHENTICATES]->(flow)`): they belong to that element, and its blueprint."""
+
+
+def holder(rel_type: str, row: Mapping[str, Any]) -> str:
+    """The id of the element whose field a relationship row stores (its start, or its end)."""
+    return row["to"] if rel_type in WRITTEN_AT_END else row["from"]
+
+
 NESTED = {"versions", "request", "response", "message", "error", "reviews", "masking"}
 """Fields that become nodes or relationships of their own (never properties)."""
 NOT_PROPERTIES: dict[str, frozenset[str]] = {
@@ -188,8 +201,17 @@ class GraphRows:
         self.rels.setdefault(rel.value, []).append({"from": start, "to": end, **props})
 
 
-def to_graph(landscape: Landscape, blueprint_id: str | None = None) -> GraphRows:
-    """Graph rows of the landscape; every node is stamped with `blueprint_id`."""
+def to_graph(
+    landscape: Landscape,
+    blueprint_id: str | None = None,
+    resolved: Mapping[str, str] | None = None,
+) -> GraphRows:
+    """Graph rows of the landscape; every node is stamped with `blueprint_id`.
+
+    Ids in the graph are full identifiers (`<blueprint>:<id>`, see `model.qualify`): the
+    landscape's own elements get its blueprint in front, and `resolved` gives the full
+    identifier of each short reference into a blueprint it uses.
+    """
     if blueprint_id is None:
         if landscape.blueprint is None:
             raise ValueError("the landscape has no blueprint: pass blueprint_id")
@@ -197,10 +219,11 @@ def to_graph(landscape: Landscape, blueprint_id: str | None = None) -> GraphRows
     if landscape.blueprint is not None and landscape.blueprint.id != blueprint_id:
         raise ValueError(f"landscape is blueprint '{landscape.blueprint.id}', not '{blueprint_id}'")
     rows = GraphRows()
+    names = _Names(blueprint_id, resolved or {})
 
-    def node(label: NodeLabel, node_id: str, props: dict[str, Any]) -> None:
-        row = {"id": node_id, **props, "blueprint": blueprint_id}
-        source = landscape.source(node_id)
+    def node(label: NodeLabel, local_id: str, props: dict[str, Any]) -> None:
+        row = {**props, "id": names.own(local_id), "blueprint": blueprint_id}
+        source = landscape.source(local_id)
         if source is not None:
             row |= {
                 "source_file": source.file,
@@ -210,18 +233,32 @@ def to_graph(landscape: Landscape, blueprint_id: str | None = None) -> GraphRows
         rows.node(label, row)
 
     if landscape.blueprint is not None:
-        _blueprint_rows(landscape.blueprint, rows, node)
+        _blueprint_rows(landscape.blueprint, rows, node, names)
     for section, element in landscape.elements():
         label = SECTION_LABELS[section]
         node(label, element.id, properties(element, section))
         if landscape.blueprint is not None:
-            rows.rel(RelType.IN_BLUEPRINT, element.id, blueprint_id)
-        _reference_rows(section, element, rows)
+            rows.rel(RelType.IN_BLUEPRINT, names.own(element.id), blueprint_id)
+        _reference_rows(section, element, rows, names)
         if isinstance(element, Contract):
-            _contract_rows(element, rows, node)
+            _contract_rows(element, rows, node, names)
         if isinstance(element, Flow):
-            _flow_rows(element, rows)
+            _flow_rows(element, rows, names)
     return rows
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Full identifiers of what a blueprint's files name."""
+
+    blueprint: str
+    resolved: Mapping[str, str]
+
+    def own(self, local_id: str) -> str:
+        return qualify(self.blueprint, local_id)
+
+    def ref(self, reference: str) -> str:
+        return self.resolved.get(reference) or qualify(self.blueprint, reference)
 
 
 def properties(model: BaseModel, kind: str) -> dict[str, Any]:
@@ -238,79 +275,89 @@ def properties(model: BaseModel, kind: str) -> dict[str, Any]:
     return props
 
 
-def _blueprint_rows(blueprint: Blueprint, rows: GraphRows, node: Any) -> None:
+def _blueprint_rows(blueprint: Blueprint, rows: GraphRows, node: Any, names: _Names) -> None:
     node(NodeLabel.BLUEPRINT, blueprint.id, properties(blueprint, "blueprint"))
-    _reference_rows("blueprint", blueprint, rows)
+    _reference_rows("blueprint", blueprint, rows, names)
     for i, review in enumerate(blueprint.reviews):
         rid = review_id(blueprint.id, i)
         node(NodeLabel.REVIEW, rid, {**properties(review, "reviews"), "position": i})
         rows.rel(RelType.HAS_REVIEW, blueprint.id, rid)
 
 
-def _reference_rows(section: str, element: BaseModel, rows: GraphRows) -> None:
+def _reference_rows(section: str, element: BaseModel, rows: GraphRows, names: _Names) -> None:
     for ref in REFERENCES[section]:
         value = getattr(element, ref.field, None)
         if value is None:
             continue
         targets = value if isinstance(value, list) else [value]
-        element_id: str = getattr(element, "id")  # noqa: B009 - every element has an id
-        for position, target in enumerate(targets):
+        element_id = names.own(getattr(element, "id"))  # noqa: B009 - every element has an id
+        for position, written in enumerate(targets):
+            target = names.ref(written)
             start, end = (target, element_id) if ref.reverse else (element_id, target)
             props = {"position": position} if ref.ordered else {}
             rows.rel(ref.rel, start, end, **props)
 
 
-def _contract_rows(contract: Contract, rows: GraphRows, node: Any) -> None:
+def _contract_rows(contract: Contract, rows: GraphRows, node: Any, names: _Names) -> None:
     previous: str | None = None
+    contract_id = names.own(contract.id)
     for position, version in enumerate(contract.versions):
-        vid = version_id(contract.id, version.version)
+        local_vid = version_id(contract.id, version.version)
+        vid = names.own(local_vid)
         node(
             NodeLabel.CONTRACT_VERSION,
-            vid,
+            local_vid,
             {**properties(version, "versions"), "position": position},
         )
-        rows.rel(RelType.HAS_VERSION, contract.id, vid, position=position)
+        rows.rel(RelType.HAS_VERSION, contract_id, vid, position=position)
         if previous is not None:
             rows.rel(RelType.NEXT_VERSION, previous, vid)
         previous = vid
         for part in FieldPart:
             for index, item in enumerate(getattr(version, part.value)):
-                fid = field_id(vid, part.value, item.path)
+                local_fid = field_id(local_vid, part.value, item.path)
                 props = {**properties(item, "fields"), "part": part.value, "position": index}
-                node(NodeLabel.FIELD, fid, props)
+                node(NodeLabel.FIELD, local_fid, props)
+                fid = names.own(local_fid)
                 rows.rel(RelType.HAS_FIELD, vid, fid)
                 if item.classification is not None:
-                    rows.rel(RelType.CLASSIFIED_AS, fid, item.classification)
+                    rows.rel(RelType.CLASSIFIED_AS, fid, names.ref(item.classification))
 
 
-def _flow_rows(flow: Flow, rows: GraphRows) -> None:
+def _flow_rows(flow: Flow, rows: GraphRows, names: _Names) -> None:
+    flow_id = names.own(flow.id)
+    contract = names.ref(flow.contract) if flow.contract is not None else None
     for role in ("producer", "consumer"):
         version = getattr(flow, f"{role}_version")
-        if version is not None and flow.contract is not None:
-            rows.rel(RelType.USES_VERSION, flow.id, version_id(flow.contract, version), role=role)
+        if version is not None and contract is not None:
+            rows.rel(RelType.USES_VERSION, flow_id, version_id(contract, version), role=role)
     if not flow.masking:
         return
     version = flow.producer_version or flow.consumer_version
-    if flow.contract is None or version is None:
+    if contract is None or version is None:
         raise ValueError(f"flow '{flow.id}' masks fields but names no contract version")
-    vid = version_id(flow.contract, version)
+    vid = version_id(contract, version)
     for masking in flow.masking:
         part, _, path = masking.field.partition("/")
         fid = field_id(vid, part, "/" + path)
-        rows.rel(RelType.MASKS, flow.id, fid, method=masking.method.value)
+        rows.rel(RelType.MASKS, flow_id, fid, method=masking.method.value)
 
 
 def from_graph(rows: GraphRows) -> Landscape:
-    """The landscape stored in `rows` (the inverse of `to_graph`)."""
-    graph = _Index(rows)
+    """The landscape stored in `rows` (the inverse of `to_graph`): its own elements by short
+    id, references into other blueprints by full identifier."""
     blueprints = rows.nodes.get(NodeLabel.BLUEPRINT.value, [])
     if len(blueprints) > 1:
         raise ValueError("rows hold more than one blueprint")
+    owners = {row["blueprint"] for label_rows in rows.nodes.values() for row in label_rows}
+    if len(owners) > 1:
+        raise ValueError("rows hold elements of more than one blueprint")
+    graph = _Index(rows, next(iter(owners), ""))
     sources: dict[str, SourceLocation] = {}
     for label_rows in rows.nodes.values():
         for row in label_rows:
             if "source_file" in row:
-                sources[row["id"]] = SourceLocation(
+                sources[graph.local(row["id"])] = SourceLocation(
                     file=row["source_file"], line=row["source_line"], column=row["source_column"]
                 )
     blueprint = None
@@ -325,9 +372,9 @@ def from_graph(rows: GraphRows) -> Landscape:
         for row in rows.nodes.get(label.value, []):
             data = graph.element(section, row)
             if section == "contracts":
-                data["versions"] = graph.versions(data["id"])
+                data["versions"] = graph.versions(row["id"])
             if section == "flows":
-                data |= graph.flow_extras(data["id"])
+                data |= graph.flow_extras(row["id"])
             model = POLICY_MODELS[row["kind"]] if section == "policies" else SECTION_MODELS[section]
             sections[section].append(model.model_validate(data))
     return Landscape(blueprint=blueprint, sources=sources, **sections)
@@ -344,7 +391,8 @@ def _fields(row: dict[str, Any]) -> dict[str, Any]:
 class _Index:
     """Node rows by id and relationship rows by type and endpoint, for rebuilding models."""
 
-    def __init__(self, rows: GraphRows) -> None:
+    def __init__(self, rows: GraphRows, blueprint: str) -> None:
+        self.blueprint = blueprint
         self.nodes = {row["id"]: row for label_rows in rows.nodes.values() for row in label_rows}
         self.outgoing: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self.incoming: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -353,11 +401,14 @@ class _Index:
                 self.outgoing[(rel, row["from"])].append(row)
                 self.incoming[(rel, row["to"])].append(row)
 
+    def local(self, full_id: str) -> str:
+        return localize(self.blueprint, full_id)
+
     def targets(self, rel: RelType, start: str) -> list[str]:
         return [row["to"] for row in self.outgoing[(rel.value, start)]]
 
     def element(self, section: str, row: dict[str, Any]) -> dict[str, Any]:
-        data = {"id": row["id"], **_fields(row)}
+        data = {"id": self.local(row["id"]), **_fields(row)}
         for ref in REFERENCES[section]:
             if ref.reverse:
                 found = self.incoming[(ref.rel.value, row["id"])]
@@ -369,6 +420,7 @@ class _Index:
                 ids = [r["to"] for r in found]
             if not ids:
                 continue
+            ids = [self.local(i) for i in ids]
             many = _is_list(section, row, ref.field)
             data[ref.field] = ids if many else ids[0]
         return data
@@ -385,7 +437,7 @@ class _Index:
                 item = _fields(field_row)
                 classes = self.targets(RelType.CLASSIFIED_AS, fid)
                 if classes:
-                    item["classification"] = classes[0]
+                    item["classification"] = self.local(classes[0])
                 parts[field_row["part"]].append(item)
             versions.append(data | parts)
         return versions

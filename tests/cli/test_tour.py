@@ -28,7 +28,14 @@ from tests.conftest import ROOT, run_cli
 
 README = ROOT / "README.md"
 SEED_README = ROOT / "seed" / "README.md"
-SEED_BLUEPRINT = "nordhafen-retail-bank"
+LANDSCAPE = "enterprise-landscape"
+# The seed's blueprints in load order: the landscape first, the blueprints using it after.
+SEED_BLUEPRINTS = (
+    LANDSCAPE,
+    "customer-and-channels",
+    "finance-and-reporting",
+    "payments-and-cards",
+)
 
 EXPECTED_EXIT = {
     "validate": 0,
@@ -90,10 +97,26 @@ def tour_commands() -> list[TourCommand]:
 TOUR = tour_commands()
 
 
-def seed_mistake_rules() -> set[str]:
-    """The rule ids of the seed README's table of deliberate mistakes."""
+def seed_mistake_rules(blueprints: list[str] | None = None) -> set[str]:
+    """The rule ids of the seed README's table of deliberate mistakes (of those blueprints'
+    rows only, when given)."""
     section = SEED_README.read_text(encoding="utf-8").split("## Deliberate mistakes", 1)[1]
-    return set(re.findall(r"^\|\s*([A-Z]{3}-\d{2})\s*\|", section.split("\n## ", 1)[0], re.M))
+    rows = re.findall(
+        r"^\|\s*([A-Z]{3}-\d{2})\s*\|\s*([a-z0-9-]+)\s*\|", section.split("\n## ", 1)[0], re.M
+    )
+    assert rows, "no rows in the seed README's table of deliberate mistakes"
+    return {rule for rule, blueprint in rows if blueprints is None or blueprint in blueprints}
+
+
+def printed(given: str, shown: str) -> bool:
+    """Whether `shown`, an id a command printed (a full identifier), is the element `given` on
+    its command line named (by full identifier, or by short id)."""
+    return shown == given or (":" not in given and shown.split(":", 1)[-1] == given)
+
+
+def repeated(args: list[str], *names: str) -> list[str]:
+    """The values of a repeatable option."""
+    return [args[i + 1] for i, arg in enumerate(args[:-1]) if arg in names]
 
 
 def option(args: list[str], *names: str, default: str | None = None) -> str | None:
@@ -121,20 +144,30 @@ def positionals(args: list[str]) -> list[str]:
 Check = Callable[[list[str], list[Path], subprocess.CompletedProcess[str], dict[str, str]], None]
 
 
+def validated(out: str) -> dict[str, int]:
+    """Elements per blueprint of `integraph validate` output (one line per blueprint)."""
+    lines = out.splitlines()
+    found = [
+        re.fullmatch(r"([a-z0-9-]+): (\d+) elements in \d+ files, no problems", x) for x in lines
+    ]
+    assert lines and all(found), out  # nothing else: no reference left unchecked
+    return {m.group(1): int(m.group(2)) for m in found if m}
+
+
 def check_validate(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-def]
-    assert re.fullmatch(
-        rf"{SEED_BLUEPRINT}: \d+ elements( in \d+ files)?, no problems\n", proc.stdout
-    )
+    assert sorted(validated(proc.stdout)) == sorted(SEED_BLUEPRINTS)
 
 
 def check_load(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-def]
-    loaded = re.search(rf"loaded blueprint '{SEED_BLUEPRINT}': (\d+) elements", proc.stdout)
-    assert loaded, proc.stdout
-    assert f"created {loaded.group(1)}, updated 0, unchanged 0, deleted 0" in proc.stdout
+    loaded = re.findall(r"loaded blueprint '([a-z0-9-]+)': (\d+) elements", proc.stdout)
+    assert [name for name, _ in loaded] == list(SEED_BLUEPRINTS), proc.stdout  # used first
+    for _, elements in loaded:
+        assert f"created {elements}, updated 0, unchanged 0, deleted 0" in proc.stdout
 
 
 def check_lint(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-def]
-    mistakes = seed_mistake_rules()
+    narrowed = repeated(args, "-b", "--blueprint")
+    mistakes = seed_mistake_rules(narrowed or None)
     fmt = option(args, "-f", "--format", default="text")
     if outputs:
         (report,) = outputs
@@ -151,6 +184,9 @@ def check_lint(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-def
         errors = re.search(r"\d+ rules in .*?: (\d+) errors", text)
         assert errors and int(errors.group(1)) > 0, text
         assert "FAILED: " in text
+        # each finding is about an element of the blueprints asked for
+        for line in re.findall(r"^    [A-Z]{3}-\d{2} .*$", text, re.M):
+            assert not narrowed or any(f"{b}:" in line or f" {b} " in line for b in narrowed), line
     # "the report lists the seed's deliberate mistakes" (README, The two commands)
     assert mistakes <= found, f"not reported: {sorted(mistakes - found)}"
 
@@ -161,27 +197,29 @@ def check_impact(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-d
     direction = option(args, "--direction", default="downstream")
     lines = proc.stdout.splitlines()
     head = re.fullmatch(
-        rf"impact of a change to \w+ '{re.escape(element)}' \({direction}, depth {depth}\): "
-        r"(\d+) affected",
+        rf"impact of a change to \w+ '(\S+)' \({direction}, depth {depth}\): (\d+) affected",
         lines[0],
     )
-    assert head, lines[0]
+    assert head and printed(element, head.group(1)), lines[0]
     affected = [line for line in lines if re.match(r"  \S+ +\S+ +\S+  \(depth \d+, ", line)]
-    assert len(affected) == int(head.group(1)) > 0
+    assert len(affected) == int(head.group(2)) > 0
     depths = [int(m.group(1)) for m in (re.search(r"\(depth (\d+)", x) for x in affected) if m]
     assert len(depths) == len(affected) and max(depths) <= int(depth)
-    if element == "core-banking":  # "what breaks if core banking goes down"
+    if printed(element, f"{LANDSCAPE}:core-banking"):  # "what breaks if core banking goes down"
         assert any(line.split()[0] == "outage" for line in affected)
+        # "in every blueprint": the landscape's outage reaches the flows of each project
+        via = {m.split(":")[0] for m in re.findall(r" via (\S+) \(", proc.stdout)}
+        assert via == set(SEED_BLUEPRINTS) - {LANDSCAPE}, via
 
 
 # The seed's deliberate lineage gaps (seed/README.md, SEC-08 and SEC-11) by tour subject.
 SEED_GAPS = {
     "pci": {
-        "chargebacks-to-processor": "masking of message/records/*/pan",
-        "card-transactions-to-lakehouse": "audit retention",
+        "payments-and-cards:chargebacks-to-processor": "masking of message/records/*/pan",
+        "payments-and-cards:card-transactions-to-lakehouse": "audit retention",
     },
     "card-transaction-events@1.5.0#message/card/pan": {
-        "card-transactions-to-lakehouse": "audit retention",
+        "payments-and-cards:card-transactions-to-lakehouse": "audit retention",
     },
 }
 
@@ -192,20 +230,19 @@ def check_lineage(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-
     kind = "system" if into else "field" if "#" in subject else "classification"
     lines = proc.stdout.splitlines()
     head = re.fullmatch(
-        rf"lineage of {kind} '{re.escape(subject)}': (\d+) hops, (\d+) systems, "
-        r"(\d+) hops with missing duties",
+        rf"lineage of {kind} '(\S+)': (\d+) hops, (\d+) systems, (\d+) hops with missing duties",
         lines[0],
     )
-    assert head, lines[0]
+    assert head and printed(subject, head.group(1)), lines[0]
     assert lines[1].startswith("  origins: ") and lines[1] != "  origins: -"
     hops = [re.match(r"  \[\d+\] (\S+) -> (\S+) via (\S+) \(.*\): (.*)$", x) for x in lines[2:]]
     hops = [h for h in hops if h]
-    assert len(hops) == int(head.group(1)) > 0
+    assert len(hops) == int(head.group(2)) > 0
     missing = {h.group(3): h.group(4) for h in hops if h.group(4) != "ok"}
-    assert len(missing) == int(head.group(3))
+    assert len(missing) == int(head.group(4))
     assert all(m.startswith("MISSING ") for m in missing.values())
     if into:
-        assert {h.group(2) for h in hops} == {subject}
+        assert {h.group(2) for h in hops} == {head.group(1)}
     if kind == "field":
         part_path = subject.split("#", 1)[1]
         fields = [line.split()[0] for line in lines[2:] if line.startswith("        ")]
@@ -226,7 +263,8 @@ def check_contract_check(args, outputs, proc, env) -> None:  # type: ignore[no-u
     contract, proposal = positionals(args[2:])[:2]
     version = YAML(typ="safe", pure=True).load((ROOT / proposal).read_text())["version"]
     lines = proc.stdout.splitlines()
-    assert re.fullmatch(rf"contract '{contract}' \(\w+\), proposed {re.escape(version)}:", lines[0])
+    head = re.fullmatch(rf"contract '(\S+)' \(\w+\), proposed {re.escape(version)}:", lines[0])
+    assert head and printed(contract, head.group(1)), lines[0]
     assert any(line.startswith("  BREAKING ") for line in lines)
     broken = lines.index("consumers that would break:")
     consumers = [line for line in lines[broken + 1 : -1] if " reads the " in line]
@@ -236,7 +274,7 @@ def check_contract_check(args, outputs, proc, env) -> None:  # type: ignore[no-u
 
 def check_whatif(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-def]
     changeset = YAML(typ="safe", pure=True).load((ROOT / positionals(args[1:])[0]).read_text())
-    blueprint = (changeset.get("changeset") or {}).get("blueprint", SEED_BLUEPRINT)
+    blueprint = (changeset.get("changeset") or {})["blueprint"]  # the seed holds several
     lines = proc.stdout.splitlines()
     assert lines[0] == f"what if, on blueprint '{blueprint}' (nothing is saved):"
     appear = re.fullmatch(r"findings that would appear \((\d+)\):", lines[1])
@@ -252,10 +290,11 @@ def check_whatif(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-d
         for items in (changeset.get(section) or {}).values()
         for e in items
     ] + list(changeset.get("remove") or [])
-    for element in touched:
-        assert any(
-            re.match(rf"impact of a change to \w+ '{re.escape(element)}' ", line) for line in lines
-        ), element
+    for element in touched:  # the change set's ids are short: its blueprint's elements
+        full = re.escape(f"{blueprint}:{element}")
+        assert any(re.match(rf"impact of a change to \w+ '{full}' ", line) for line in lines), (
+            element
+        )
     # Nothing is saved: what the change set removes is still in the graph.
     for element in changeset.get("remove") or []:
         assert run_cli("impact", element, env=env, cwd=ROOT).returncode == 0, element
@@ -263,24 +302,27 @@ def check_whatif(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-d
 
 def check_export(args, outputs, proc, env) -> None:  # type: ignore[no-untyped-def]
     (folder,) = outputs
-    done = re.fullmatch(
-        rf"exported blueprint '{SEED_BLUEPRINT}': \d+ elements into (\d+) files under\s+"
-        + re.escape(str(folder)),
-        proc.stdout.strip(),
-    )
-    assert done, proc.stdout
-    assert len(list(folder.glob("*.yaml"))) == int(done.group(1))
-    # The files read back as the same blueprint: same element count as the seed's own files.
+    # One folder per blueprint (the layout `integraph load` reads back), one line each.
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == len(SEED_BLUEPRINTS), proc.stdout
+    exported_names = []
+    for line in lines:
+        done = re.fullmatch(
+            r"exported blueprint '([a-z0-9-]+)': \d+ elements into (\d+) files under\s+(\S+)",
+            line.strip(),
+        )
+        assert done, line
+        name, files, under = done.groups()
+        assert Path(under) == folder / name, line
+        assert len(list((folder / name).rglob("*.yaml"))) == int(files)
+        exported_names.append(name)
+    assert sorted(exported_names) == sorted(SEED_BLUEPRINTS)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(SEED_BLUEPRINTS)
+    # The files read back as the same blueprints: same element counts as the seed's own files.
     exported = run_cli("validate", str(folder), env=env, cwd=ROOT)
     seed = run_cli("validate", "seed/", env=env, cwd=ROOT)
     assert exported.returncode == 0, exported.stderr
-
-    def elements(out: str) -> str:
-        found = re.match(rf"{SEED_BLUEPRINT}: (\d+) elements", out)
-        assert found and out.rstrip().endswith("no problems"), out
-        return found.group(1)
-
-    assert elements(exported.stdout) == elements(seed.stdout)
+    assert validated(exported.stdout) == validated(seed.stdout)
 
 
 CHECKS: dict[str, Check] = {

@@ -93,6 +93,10 @@ async def _load(graph: Store, tmp_path: Path) -> None:
     await load_blueprint(graph, [write_blueprint(tmp_path / "bp", LANDSCAPE)])
 
 
+# The graph holds full identifiers (`test-bp:stock`): the service takes them and answers
+# with them, systems, flows and paths alike.
+
+
 def _effects(result: BlastRadius) -> dict[str, tuple[str, int, list[str]]]:
     return {a.id: (str(a.effect), a.depth, [s.flow for s in a.path]) for a in result.affected}
 
@@ -101,17 +105,27 @@ async def test_stock_outage_propagates_through_sync_calls_only(
     graph: Store, tmp_path: Path, radius: Radius
 ) -> None:
     await _load(graph, tmp_path)
-    result = await radius(graph, "stock")
+    result = await radius(graph, "test-bp:stock")
+    assert (result.element, result.kind) == ("test-bp:stock", "System")
     # orders calls stock (outage); web calls orders (outage); fx streams to web? no: web
     # receives from fx, fx does not depend on web. Billing and mailer receive from orders,
     # which is down: delayed (DLQ) and data_loss_risk (no DLQ); ledger gets billing's batch.
     assert _effects(result) == {
-        "orders": ("outage", 1, ["orders-stock"]),
-        "web": ("outage", 2, ["orders-stock", "web-orders"]),
-        "billing": ("delayed", 2, ["orders-stock", "order-placed"]),
-        "mailer": ("data_loss_risk", 2, ["orders-stock", "order-mail"]),
-        "ledger": ("deferred", 3, ["orders-stock", "order-placed", "billing-batch"]),
+        "test-bp:orders": ("outage", 1, ["test-bp:orders-stock"]),
+        "test-bp:web": ("outage", 2, ["test-bp:orders-stock", "test-bp:web-orders"]),
+        "test-bp:billing": ("delayed", 2, ["test-bp:orders-stock", "test-bp:order-placed"]),
+        "test-bp:mailer": ("data_loss_risk", 2, ["test-bp:orders-stock", "test-bp:order-mail"]),
+        "test-bp:ledger": (
+            "deferred",
+            3,
+            ["test-bp:orders-stock", "test-bp:order-placed", "test-bp:billing-batch"],
+        ),
     }
+    web = next(a for a in result.affected if a.id == "test-bp:web")
+    assert [(s.source, s.target) for s in web.path] == [
+        ("test-bp:stock", "test-bp:orders"),
+        ("test-bp:orders", "test-bp:web"),
+    ]
     summary = result.summary()
     assert summary["effect"] == {
         "data_loss_risk": 1,
@@ -119,7 +133,7 @@ async def test_stock_outage_propagates_through_sync_calls_only(
         "delayed": 1,
         "outage": 2,
     }
-    assert summary["team"] == {"(no owner)": 3, "team-core": 2}
+    assert summary["team"] == {"(no owner)": 3, "test-bp:team-core": 2}
 
 
 async def test_cycle_visits_each_system_once_and_depth_limits(
@@ -127,23 +141,23 @@ async def test_cycle_visits_each_system_once_and_depth_limits(
 ) -> None:
     await _load(graph, tmp_path)
     # ledger -> fx is sync: ledger depends on fx. fx streams to web; web depends on fx.
-    result = await radius(graph, "fx", depth=6)
+    result = await radius(graph, "test-bp:fx", depth=6)
     ids = [a.id for a in result.affected]
     assert len(ids) == len(set(ids))
-    assert _effects(result)["ledger"] == ("outage", 1, ["ledger-fx"])
-    assert _effects(result)["web"] == ("data_loss_risk", 1, ["fx-rates"])
-    assert "fx" not in ids  # the changed system itself is not listed
-    shallow = await radius(graph, "fx", depth=1)
-    assert sorted(a.id for a in shallow.affected) == ["ledger", "web"]
+    assert _effects(result)["test-bp:ledger"] == ("outage", 1, ["test-bp:ledger-fx"])
+    assert _effects(result)["test-bp:web"] == ("data_loss_risk", 1, ["test-bp:fx-rates"])
+    assert "test-bp:fx" not in ids  # the changed system itself is not listed
+    shallow = await radius(graph, "test-bp:fx", depth=1)
+    assert sorted(a.id for a in shallow.affected) == ["test-bp:ledger", "test-bp:web"]
 
 
 async def test_upstream_lists_providers(graph: Store, tmp_path: Path, radius: Radius) -> None:
     await _load(graph, tmp_path)
-    result = await radius(graph, "web", direction=Direction.UPSTREAM, depth=2)
+    result = await radius(graph, "test-bp:web", direction=Direction.UPSTREAM, depth=2)
     assert _effects(result) == {
-        "orders": ("outage", 1, ["web-orders"]),
-        "fx": ("data_loss_risk", 1, ["fx-rates"]),
-        "stock": ("outage", 2, ["web-orders", "orders-stock"]),
+        "test-bp:orders": ("outage", 1, ["test-bp:web-orders"]),
+        "test-bp:fx": ("data_loss_risk", 1, ["test-bp:fx-rates"]),
+        "test-bp:stock": ("outage", 2, ["test-bp:web-orders", "test-bp:orders-stock"]),
     }  # ledger calls fx, so fx does not depend on ledger: not upstream of web
 
 
@@ -151,31 +165,45 @@ async def test_broker_outage_affects_flows_through_its_topics(
     graph: Store, tmp_path: Path, radius: Radius
 ) -> None:
     await _load(graph, tmp_path)
-    result = await radius(graph, "kafka", depth=2)
+    result = await radius(graph, "test-bp:kafka", depth=2)
+    assert (result.element, result.kind) == ("test-bp:kafka", "Component")
     effects = _effects(result)
-    assert effects["order-placed"][0] == "delayed" and effects["order-mail"][0] == "data_loss_risk"
-    assert effects["billing"] == ("delayed", 1, ["order-placed"])
-    assert effects["mailer"] == ("data_loss_risk", 1, ["order-mail"])
-    assert effects["ledger"] == ("deferred", 2, ["order-placed", "billing-batch"])
-    assert "orders" not in effects and "web" not in effects
+    assert effects["test-bp:order-placed"][0] == "delayed"
+    assert effects["test-bp:order-mail"][0] == "data_loss_risk"
+    assert effects["test-bp:billing"] == ("delayed", 1, ["test-bp:order-placed"])
+    assert effects["test-bp:mailer"] == ("data_loss_risk", 1, ["test-bp:order-mail"])
+    assert effects["test-bp:ledger"] == (
+        "deferred",
+        2,
+        ["test-bp:order-placed", "test-bp:billing-batch"],
+    )
+    assert "test-bp:orders" not in effects and "test-bp:web" not in effects
 
 
 async def test_credential_revocation_breaks_the_flows_it_authenticates(
     graph: Store, tmp_path: Path, radius: Radius
 ) -> None:
     await _load(graph, tmp_path)
-    result = await radius(graph, "cred-web", depth=3)
+    result = await radius(graph, "test-bp:cred-web", depth=3)
     effects = _effects(result)
-    assert effects["web-orders"] == ("outage", 1, [])
-    assert effects["web"] == ("outage", 1, ["web-orders"])
-    assert [a.id for a in result.affected if a.kind == "System"] == ["web"]
+    assert effects["test-bp:web-orders"] == ("outage", 1, [])
+    assert effects["test-bp:web"] == ("outage", 1, ["test-bp:web-orders"])
+    assert [a.id for a in result.affected if a.kind == "System"] == ["test-bp:web"]
 
 
-async def test_unknown_element_is_a_clear_error(graph: Store, radius: Radius) -> None:
+async def test_unknown_element_is_a_clear_error(
+    graph: Store, tmp_path: Path, radius: Radius
+) -> None:
     from integraph.errors import IntegraphError
 
     with pytest.raises(IntegraphError, match="no element 'nope'"):
         await radius(graph, "nope")
+    # The service takes full identifiers: a short id (resolved by the CLI, not here) is an
+    # unknown element, never an empty answer, for systems and other elements alike.
+    await _load(graph, tmp_path)
+    for short_id in ("stock", "kafka"):
+        with pytest.raises(IntegraphError, match=f"no element '{short_id}'"):
+            await radius(graph, short_id)
 
 
 def test_effect_vocabulary_is_stable() -> None:

@@ -58,13 +58,19 @@ async def test_breaking_request_change_names_the_provider(graph: Store, tmp_path
         "  - {path: /currency, type: string, required: true}\n"
         "response:\n  - {path: /status, type: string, required: true}\n"
     )
-    check = await check_contract(graph, "pay-api", proposal)
+    check = await check_contract(graph, "test-bp:pay-api", proposal)
+    assert check.contract == "test-bp:pay-api"
     assert not check.compatible
     (breaking,) = [d for d in check.report.differences if d.breaking]
     assert (breaking.kind, breaking.pointer) == ("field_added", "/request/currency")
-    assert [(c.system, c.team, c.reads) for c in check.consumers] == [
-        ("payments", "team-pay", "request")
+    # The graph holds full identifiers: so do the flows, systems and teams it names.
+    assert [(c.flow, c.system, c.team, c.reads, c.uses_version) for c in check.consumers] == [
+        ("test-bp:pay", "test-bp:payments", "test-bp:team-pay", "request", "1.0.0")
     ]
+    # The service takes full identifiers (the CLI resolves short ones): a short id is an
+    # unknown contract, not a check against nothing.
+    with pytest.raises(IntegraphError, match="no contract 'pay-api' in the graph"):
+        await check_contract(graph, "pay-api", proposal)
 
 
 async def test_compatible_proposal_and_cli(
@@ -78,11 +84,19 @@ async def test_compatible_proposal_and_cli(
         "  - {path: /note, type: string}\n"
         "response:\n  - {path: /status, type: string, required: true}\n"
     )
-    check = await check_contract(graph, "pay-api", proposal)
+    check = await check_contract(graph, "test-bp:pay-api", proposal)
     assert check.compatible and check.consumers == []
+    # The CLI takes the short id that one blueprint has, and names the contract in full.
     proc = run_cli("contract", "check", "pay-api", str(proposal), env=cli_env)
     assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("contract 'test-bp:pay-api' (BACKWARD), proposed 1.1.0:\n")
     assert proc.stdout.strip().endswith("compatible: true")
+    data = json.loads(
+        run_cli(
+            "contract", "check", "test-bp:pay-api", str(proposal), "-f", "json", env=cli_env
+        ).stdout
+    )
+    assert (data["contract"], data["compatible"]) == ("test-bp:pay-api", True)
 
 
 # --- contract check and CON-03 judge a change with the same mapping -----------------------
@@ -106,12 +120,12 @@ async def _both_paths(
     lint_found = sorted(
         (b["part"], b["path"])
         for f in report.findings
-        if f.details["contract"] == "pair"
+        if f.details["contract"] == "test-bp:pair"
         for b in f.details["breaks"]
     )
     proposal = tmp_path / "proposal.yaml"
     proposal.write_text(json.dumps(new))
-    check = await check_contract(graph, "single", proposal)
+    check = await check_contract(graph, "test-bp:single", proposal)
     check_found = sorted(
         (d.pointer.split("/")[1], "/" + d.pointer.split("/", 2)[2])
         for d in check.report.differences
@@ -197,7 +211,7 @@ async def test_avro_field_removal_is_explained_in_avro_words(graph: Store, tmp_p
     )
     proposal = tmp_path / "v2.json"
     proposal.write_text(json.dumps(new))
-    check = await check_contract(graph, "ev", proposal)
+    check = await check_contract(graph, "test-bp:ev", proposal)
     (removed,) = check.report.breaking
     assert removed.pointer == "/message/note"
     assert "content model" not in removed.reason
@@ -211,7 +225,7 @@ async def test_a_list_is_neither_a_contract_version_nor_a_schema(
     proposal = tmp_path / "fields.yaml"
     proposal.write_text("- {path: /amount, type: number, required: true}\n")
     with pytest.raises(IntegraphError) as raised:
-        await check_contract(graph, "pay-api", proposal)
+        await check_contract(graph, "test-bp:pay-api", proposal)
     message = str(raised.value)
     assert "is neither a contract version nor a schema" in message
     assert "got a list" in message

@@ -123,38 +123,66 @@ async def loaded(graph: Store, tmp_path: Path) -> Store:
     return graph
 
 
+# The graph holds full identifiers (`test-bp:shop`): the service takes them (a category such as
+# `pci` belongs to no blueprint) and answers with them.
+
+
 async def test_classification_lineage_across_hops(loaded: Store) -> None:
     result = await lineage(loaded, "pci")
-    assert result.origins == ["shop"]
-    assert result.systems == ["fraud", "payments", "scheme", "shop"]
+    assert (result.subject, result.kind) == ("pci", "classification")
+    assert result.origins == ["test-bp:shop"]
+    assert result.systems == ["test-bp:fraud", "test-bp:payments", "test-bp:scheme", "test-bp:shop"]
     hops = [(h.depth, h.sender, h.receiver, h.flow) for h in result.hops]
     assert hops == [
-        (1, "shop", "payments", "pay"),
-        (2, "payments", "fraud", "screen"),
-        (3, "fraud", "scheme", "authorise"),
-        (3, "fraud", "payments", "verdict"),  # the cycle back: listed once, not followed again
+        (1, "test-bp:shop", "test-bp:payments", "test-bp:pay"),
+        (2, "test-bp:payments", "test-bp:fraud", "test-bp:screen"),
+        (3, "test-bp:fraud", "test-bp:scheme", "test-bp:authorise"),
+        # the cycle back: listed once, not followed again
+        (3, "test-bp:fraud", "test-bp:payments", "test-bp:verdict"),
     ]
     gaps = {h.flow: h.missing for h in result.gaps}
     assert gaps == {
-        "authorise": ["audit logging", "masking of request/card/pan", "transport encryption"]
+        "test-bp:authorise": [
+            "audit logging",
+            "masking of request/card/pan",
+            "transport encryption",
+        ]
     }
     authorise = result.hops[2]
     assert authorise.crosses_boundary and authorise.fields[0].masking is None
+    assert authorise.contract_versions == ["test-bp:scheme-api@1.0.0"]
+    assert [(f.id, f.classification) for f in authorise.fields] == [
+        ("test-bp:scheme-api@1.0.0#request/card/pan", "test-bp:pan")
+    ]
+    # The classification's full identifier answers the same hops.
+    by_id = await lineage(loaded, "test-bp:pan")
+    assert [(h.depth, h.flow) for h in by_id.hops] == [(h.depth, h.flow) for h in result.hops]
 
 
 async def test_field_lineage_follows_its_contract_only(loaded: Store) -> None:
-    result = await lineage(loaded, "card-events@1.0.0#message/card/pan")
+    result = await lineage(loaded, "test-bp:card-events@1.0.0#message/card/pan")
     assert result.kind == "field"
-    assert sorted(h.flow for h in result.hops) == ["screen", "verdict"]
+    assert sorted(h.flow for h in result.hops) == ["test-bp:screen", "test-bp:verdict"]
     assert result.gaps == []
 
 
 async def test_reverse_lineage_into_a_system(loaded: Store) -> None:
-    result = await classified_data_reaching(loaded, "payments")
+    result = await classified_data_reaching(loaded, "test-bp:payments")
+    assert (result.subject, result.systems) == ("test-bp:payments", ["test-bp:payments"])
     hops = sorted((h.sender, h.flow) for h in result.hops)
-    assert hops == [("fraud", "verdict"), ("shop", "pay")]
+    assert hops == [("test-bp:fraud", "test-bp:verdict"), ("test-bp:shop", "test-bp:pay")]
 
 
 async def test_unknown_subject(loaded: Store) -> None:
     with pytest.raises(IntegraphError, match="neither a field id nor a classification"):
         await lineage(loaded, "phi")
+
+
+async def test_short_ids_are_unknown_to_the_service(loaded: Store) -> None:
+    """The service takes full identifiers (the CLI resolves short ones): a short field,
+    classification or system id is an error, never an empty lineage."""
+    for short_id in ("card-events@1.0.0#message/card/pan", "pan"):
+        with pytest.raises(IntegraphError, match="neither a field id nor a classification"):
+            await lineage(loaded, short_id)
+    with pytest.raises(IntegraphError, match="'payments' is not in the graph"):
+        await classified_data_reaching(loaded, "payments")

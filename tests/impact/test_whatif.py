@@ -65,12 +65,22 @@ remove: [get-invoice]
     )
     rules = choose_rules(ids=["SEC-01", "RES-01"])
     report = await what_if(graph, changes, rules, config=LintConfig())
-    assert [(f.rule.id, f.element) for f in report.appeared] == [("SEC-01", "cred-shop")]
-    assert [(f.rule.id, f.element) for f in report.disappeared] == [("RES-01", "order-placed")]
+    # The change set names the blueprint's elements by short id; findings and blast radii
+    # name them by full identifier, as the graph does.
+    assert report.blueprint == "test-bp"
+    assert [(f.rule.id, f.element) for f in report.appeared] == [("SEC-01", "test-bp:cred-shop")]
+    assert [(f.rule.id, f.element) for f in report.disappeared] == [
+        ("RES-01", "test-bp:order-placed")
+    ]
     blasted = {b.element: [a.id for a in b.affected] for b in report.blast}
+    assert list(blasted) == ["test-bp:cred-shop", "test-bp:get-invoice", "test-bp:dl-topic"]
     # shop loses its synchronous call (outage), so billing's events from shop are at risk.
-    assert blasted["get-invoice"] == ["get-invoice", "shop", "billing"]
-    assert blasted["dl-topic"] == ["billing", "order-placed"]
+    assert blasted["test-bp:get-invoice"] == [
+        "test-bp:get-invoice",
+        "test-bp:shop",
+        "test-bp:billing",
+    ]
+    assert blasted["test-bp:dl-topic"] == ["test-bp:billing", "test-bp:order-placed"]
     assert await snapshot(graph) == before
 
 

@@ -45,7 +45,7 @@ async def test_an_edited_file_is_loaded(graph: Store, tmp_path: Path) -> None:
     edited = await load_blueprint(graph, [folder])
     assert not edited.files_unchanged and edited.updated == 1
     names = await graph.read_transaction(
-        lambda tx: tx.run_text("MATCH (s:System {id: 'web-shop'}) RETURN s.name AS name")
+        lambda tx: tx.run_text("MATCH (s:System {id: 'minimal:web-shop'}) RETURN s.name AS name")
     )
     assert names == [{"name": "Web shop 2"}]
 

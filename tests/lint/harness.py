@@ -21,6 +21,7 @@ from integraph.knowledge.load import load_blueprint
 from integraph.lint.config import LintConfig
 from integraph.lint.findings import LintReport
 from integraph.lint.service import choose_rules, lint
+from integraph.model import localize
 from integraph.store.driver import Store
 
 TODAY = datetime.date(2026, 11, 25)
@@ -57,7 +58,13 @@ async def lint_blueprint(
 async def findings_of(
     graph: Store, folder: Path, rule_id: str, sections: dict[str, Any], **kwargs: Any
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """(element, related) of every finding of ``rule_id``; fails the test on a rule error."""
+    """(element, related) of every finding of ``rule_id``, by the ids the test wrote (the
+    blueprint's short ids); fails the test on a rule error."""
     report = await lint_blueprint(graph, folder, sections, [rule_id], **kwargs)
     assert not report.rule_errors, report.rule_errors
-    return [(f.element, f.related) for f in report.findings]
+    return [(short(f.element), tuple(short(r) for r in f.related)) for f in report.findings]
+
+
+def short(full_id: str) -> str:
+    """The id as the test blueprint's files write it (`test-bp:cred-a` -> `cred-a`)."""
+    return localize(BLUEPRINT["id"], full_id)

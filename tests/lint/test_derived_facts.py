@@ -27,7 +27,7 @@ from integraph.lint.config import LintConfig
 from integraph.lint.service import choose_rules, scratch_graph
 from integraph.store.derived import FIELD_KEYS, RESILIENCE_KINDS
 from integraph.store.driver import Store, Tx
-from tests.lint.harness import write_blueprint
+from tests.lint.harness import short, write_blueprint
 
 SYSTEMS = [
     {"id": "shop", "name": "Shop", "trust_zone": "internal"},
@@ -258,7 +258,7 @@ async def node_ids(graph: Store) -> dict[str, str]:
             "MATCH (e)-[:HAS_RESILIENCE|HAS_CONTENT]->(x) RETURN e.id AS id, elementId(x) AS node"
         )
     )
-    return {row["id"]: row["node"] for row in rows}
+    return {short(row["id"]): row["node"] for row in rows}
 
 
 def _policy(bp: dict[str, Any], policy_id: str) -> dict[str, Any]:
@@ -273,7 +273,8 @@ async def test_the_check_fails_on_wrong_facts(graph: Store, tmp_path: Path) -> N
     await check(graph)
     await graph.write_transaction(
         lambda tx: tx.run_text(
-            "MATCH (:Flow {id: 'order-placed'})-[:HAS_RESILIENCE]->(x) SET x.dead_lettered = false"
+            "MATCH (:Flow {id: 'test-bp:order-placed'})-[:HAS_RESILIENCE]->(x) "
+            "SET x.dead_lettered = false"
         )
     )
     with pytest.raises(AssertionError, match="order-placed"):
@@ -283,7 +284,7 @@ async def test_the_check_fails_on_wrong_facts(graph: Store, tmp_path: Path) -> N
 async def test_facts_after_a_load(graph: Store, tmp_path: Path) -> None:
     await load_blueprint(graph, [write_blueprint(tmp_path / "bp", sections())])
     state = await check(graph)
-    facts = {row["flows"][0]: row["props"] for row in state["facts"]}
+    facts = {short(row["flows"][0]): row["props"] for row in state["facts"]}
     # through the gateway: retried 3 times, with both timeouts; the PSP call is unbounded
     assert facts["shop-to-orders"]["attempts"] == 3
     assert facts["shop-to-orders"]["idempotency_key"] is True
@@ -313,7 +314,7 @@ async def test_facts_follow_reloads_that_change_policies_and_fields(
     changed["contracts"][0]["versions"][1]["response"][1]["default"] = 1
     await load_blueprint(graph, [write_blueprint(tmp_path / "v2", changed)])
     state = await check(graph)
-    facts = {row["flows"][0]: row["props"] for row in state["facts"]}
+    facts = {short(row["flows"][0]): row["props"] for row in state["facts"]}
     assert facts["shop-to-orders"]["attempts"] == 5
     assert facts["order-placed"]["dead_lettered"] is False
     assert facts["order-paid"]["dead_lettered"] is True
@@ -346,7 +347,7 @@ async def test_facts_after_a_prune(graph: Store, tmp_path: Path) -> None:
     report = await load_blueprint(graph, [write_blueprint(tmp_path / "v2", pruned)], prune=True)
     assert report.deleted == 3
     state = await check(graph)
-    facts = {row["flows"][0]: row["props"] for row in state["facts"]}
+    facts = {short(row["flows"][0]): row["props"] for row in state["facts"]}
     assert "order-placed" not in facts
     assert facts["shop-to-orders"]["connect_timeout"] is False
     assert facts["orders-to-psp"]["circuit_breaker"] is False
@@ -369,7 +370,7 @@ async def test_facts_in_the_scratch_graph_of_lint_files(graph: Store, tmp_path: 
     ) as scratch:
         state = await derived_state(await scratch.transaction())
     assert_consistent(state)
-    facts = {row["flows"][0]: row["props"] for row in state["facts"]}
+    facts = {short(row["flows"][0]): row["props"] for row in state["facts"]}
     assert sorted(facts) == ["orders-to-psp", "shop-to-orders"]
     assert facts["shop-to-orders"]["attempts"] == 7
     await check(graph)  # and the stored graph is as it was

@@ -84,10 +84,10 @@ async def test_failing_rules_are_reported_and_the_rest_run(
     assert "read-only" in errors["TEAM-03"] or "write" in errors["TEAM-03"]
     found = sorted((f.rule.id, f.element) for f in report.findings)
     assert found == [
-        ("SEC-01", "cred-shared"),
-        ("TEAM-04", "billing"),
-        ("TEAM-04", "crm"),
-        ("TEAM-04", "shop"),
+        ("SEC-01", "test-bp:cred-shared"),
+        ("TEAM-04", "test-bp:billing"),
+        ("TEAM-04", "test-bp:crm"),
+        ("TEAM-04", "test-bp:shop"),
     ]
     assert report.failed and "3 rule(s) could not run" in report.failure_reasons
     hacked = await graph.read_transaction(lambda tx: tx.run_text("MATCH (h:Hack) RETURN h"))
@@ -102,7 +102,7 @@ async def test_lint_of_files_leaves_the_graph_untouched(
     report = await lint(graph, rules, paths=[folder], config=LintConfig(rule_timeout_s=5))
     assert {e.rule_id for e in report.rule_errors} == {"TEAM-01", "TEAM-03"}
     assert [(f.rule.id, f.element) for f in report.findings if f.rule.id == "SEC-01"] == [
-        ("SEC-01", "cred-shared")
+        ("SEC-01", "test-bp:cred-shared")
     ]
     assert len([f for f in report.findings if f.rule.id == "TEAM-04"]) == 3
     assert report.findings[0].location.file == "credentials.yaml"
@@ -118,9 +118,12 @@ async def test_finding_location_and_fingerprint(graph: Store, tmp_path: Path) ->
     assert finding.location.file == "credentials.yaml"
     assert finding.location.line == 2
     assert finding.location.kind == "Credential"
-    assert finding.related == ("billing", "shop")
-    assert finding.fingerprint == fingerprint("SEC-01", "cred-shared", ["shop", "billing"])
-    assert "held by 2 systems (billing, shop)" in finding.message
+    assert finding.blueprint == "test-bp"
+    assert finding.related == ("test-bp:billing", "test-bp:shop")
+    assert finding.fingerprint == fingerprint(
+        "SEC-01", "test-bp:cred-shared", ["test-bp:shop", "test-bp:billing"]
+    )
+    assert "held by 2 systems (test-bp:billing, test-bp:shop)" in finding.message
 
 
 async def test_waivers_apply_expire_and_go_stale(graph: Store, tmp_path: Path) -> None:
@@ -151,8 +154,8 @@ async def test_waivers_apply_expire_and_go_stale(graph: Store, tmp_path: Path) -
     }
     report = await lint_blueprint(graph, tmp_path / "bp", sections, ["SEC-01"])
     (finding,) = report.findings
-    assert finding.status == WAIVED and finding.waiver == "w-ok"
-    assert [(p.waiver, p.kind) for p in report.waiver_problems] == [("w-stale", "stale")]
+    assert finding.status == WAIVED and finding.waiver == "test-bp:w-ok"
+    assert [(p.waiver, p.kind) for p in report.waiver_problems] == [("test-bp:w-stale", "stale")]
     assert not report.failed
 
     sections["waivers"][0]["expires"] = "2026-01-31"
@@ -160,7 +163,7 @@ async def test_waivers_apply_expire_and_go_stale(graph: Store, tmp_path: Path) -
     report = await lint_blueprint(graph, tmp_path / "bp2", sections, ["SEC-01"])
     assert report.findings[0].status == OPEN
     kinds = sorted((p.waiver, p.kind) for p in report.waiver_problems)
-    assert kinds == [("w-ok", "expired"), ("w-stale", "stale")]
+    assert kinds == [("test-bp:w-ok", "expired"), ("test-bp:w-stale", "stale")]
     assert report.failed
 
 
@@ -180,7 +183,7 @@ async def test_baseline_reports_only_new_findings(graph: Store, tmp_path: Path) 
         graph, choose_rules(ids=["SEC-01"]), config=LintConfig(), baseline=read_baseline(path)
     )
     statuses = {f.element: f.status for f in again.findings}
-    assert statuses == {"cred-shared": BASELINED, "cred-own": OPEN}
+    assert statuses == {"test-bp:cred-shared": BASELINED, "test-bp:cred-own": OPEN}
     assert again.counts()["baselined"] == 1 and again.counts()["error"] == 1
 
 

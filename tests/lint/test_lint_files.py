@@ -35,7 +35,7 @@ async def test_another_loaded_blueprint_is_not_reported(graph: Store, tmp_path: 
     await load_blueprint(graph, [write(tmp_path / "loaded", "loaded", ["orders-placed"])])
     files = write(tmp_path / "files", "files", ["invoice-sent"])
     report = await lint(graph, choose_rules(ids=["RES-01"]), paths=[files], fail_on=None)
-    assert res01(report) == [("invoice-sent", 6)]
+    assert res01(report) == [("files:invoice-sent", 6)]
 
 
 async def test_a_flow_deleted_from_the_files_is_not_reported(graph: Store, tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ async def test_a_flow_deleted_from_the_files_is_not_reported(graph: Store, tmp_p
     await load_blueprint(graph, [folder])
     write(folder, "bp", ["second-event"])  # the first flow is deleted, the second moves up
     report = await lint(graph, choose_rules(ids=["RES-01"]), paths=[folder], fail_on=None)
-    assert res01(report) == [("second-event", 6)]
+    assert res01(report) == [("bp:second-event", 6)]
 
 
 async def test_files_clashing_with_a_loaded_blueprint_are_linted(
@@ -52,7 +52,7 @@ async def test_files_clashing_with_a_loaded_blueprint_are_linted(
     await load_blueprint(graph, [write(tmp_path / "a", "owner-a", ["shared-event"])])
     files = write(tmp_path / "b", "owner-b", ["shared-event"])  # same ids, other blueprint
     report = await lint(graph, choose_rules(ids=["RES-01"]), paths=[files], fail_on=None)
-    assert res01(report) == [("shared-event", 6)]
+    assert res01(report) == [("owner-b:shared-event", 6)]
 
 
 async def test_the_graph_is_untouched(graph: Store, tmp_path: Path) -> None:

@@ -72,13 +72,13 @@ def test_sarif_is_valid_and_github_ready(report: LintReport) -> None:
     rule = run["tool"]["driver"]["rules"][1]
     assert rule["helpUri"].startswith("https://") and rule["help"]["text"]
     results = {r["properties"]["element"]: r for r in run["results"]}
-    assert set(results) == {"cred-shared", "crm-updates", "billing-events"}
-    location = results["cred-shared"]["locations"][0]["physicalLocation"]
+    assert set(results) == {"test-bp:cred-shared", "test-bp:crm-updates", "test-bp:billing-events"}
+    location = results["test-bp:cred-shared"]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "blueprints/shop/credentials.yaml"
     assert location["region"]["startLine"] == 2
-    assert results["cred-shared"]["partialFingerprints"]["integraphFinding/v1"]
-    assert results["billing-events"]["suppressions"][0]["status"] == "accepted"
-    assert results["crm-updates"]["level"] == "error"
+    assert results["test-bp:cred-shared"]["partialFingerprints"]["integraphFinding/v1"]
+    assert results["test-bp:billing-events"]["suppressions"][0]["status"] == "accepted"
+    assert results["test-bp:crm-updates"]["level"] == "error"
 
 
 def test_sarif_of_the_whole_catalogue_is_valid() -> None:
@@ -133,30 +133,31 @@ async def test_junit_fails_only_at_or_above_the_fail_on_threshold(
     assert by_rule["RES-01"].find("failure") is not None
     assert by_rule["SEC-01"].find("failure") is None
     out = by_rule["SEC-01"].findtext("system-out") or ""
-    assert "cred-shared" in out and "warning" in out
+    assert "test-bp:cred-shared" in out and "warning" in out
     # The default of render is --fail-on error too.
     assert render(report, "junit") == render(report, "junit", fail_on=Severity.ERROR)
 
     suite, by_rule = cases(Severity.WARNING)
     assert suite.get("failures") == "2"
-    assert "cred-shared" in (by_rule["SEC-01"].findtext("failure") or "")
+    assert "test-bp:cred-shared" in (by_rule["SEC-01"].findtext("failure") or "")
     assert by_rule["SEC-01"].find("system-out") is None
 
     suite, by_rule = cases(None)  # --fail-on never
     assert suite.get("failures") == "0"
-    assert "crm-updates" in (by_rule["RES-01"].findtext("system-out") or "")
+    assert "test-bp:crm-updates" in (by_rule["RES-01"].findtext("system-out") or "")
 
 
 def test_json_markdown_and_text(report: LintReport) -> None:
     data = json.loads(render(report, "json"))
     assert data["counts"]["error"] == 2 and data["counts"]["waived"] == 1
     assert data["failed"] is True
+    assert {f["blueprint"] for f in data["findings"]} == {"test-bp"}
     markdown = render(report, "markdown")
-    assert "| error | SEC-01 | `cred-shared` | credentials.yaml:2 |" in markdown
+    assert "| error | SEC-01 | `test-bp:cred-shared` | credentials.yaml:2 |" in markdown
     text = render(report, "text")
     assert text.startswith("ERRORS (2)")
     assert "security" in text and "error-handling" in text
-    assert "waived by w-billing" in text
+    assert "waived by test-bp:w-billing" in text
     assert "\x1b[" not in text and "\x1b[" in render(report, "text", color=True)
 
 

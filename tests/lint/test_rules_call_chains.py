@@ -7,7 +7,7 @@ from pathlib import Path
 
 from integraph.lint.config import LintConfig
 from integraph.store.driver import Store
-from tests.lint.harness import findings_of, lint_blueprint
+from tests.lint.harness import findings_of, lint_blueprint, short
 from tests.lint.test_rules_error_handling import COMPONENTS, _call, _retry, _system, _timeout
 
 # --- RES-07 retry amplification ------------------------------------------------------------------
@@ -42,13 +42,13 @@ async def test_res07_retries_at_two_hops_reported_at_the_outer_one(
     assert report.rule_errors == []
     # One finding, at the outermost retried flow; the inner ones are related, nearest first.
     assert [(f.element, f.related) for f in report.findings] == [
-        ("bff-to-orders", ("orders-to-stock", "stock-to-warehouse")),
+        ("test-bp:bff-to-orders", ("test-bp:orders-to-stock", "test-bp:stock-to-warehouse")),
     ]
     finding = report.findings[0]
     assert finding.details["worst_case_attempts"] == 12
     assert finding.details["below"] == [
-        {"flow": "orders-to-stock", "hops": 1, "attempts": 4},
-        {"flow": "stock-to-warehouse", "hops": 2, "attempts": 2},
+        {"flow": "test-bp:orders-to-stock", "hops": 1, "attempts": 4},
+        {"flow": "test-bp:stock-to-warehouse", "hops": 2, "attempts": 2},
     ]
 
 
@@ -137,8 +137,8 @@ async def test_res11_callee_time_reaches_caller_timeout(graph: Store, tmp_path: 
     )
     assert report.rule_errors == []
     assert [(f.element, f.related) for f in report.findings] == [
-        ("orders-to-stock", ("stock-to-warehouse",)),
-        ("web-to-bff", ("bff-to-orders",)),
+        ("test-bp:orders-to-stock", ("test-bp:stock-to-warehouse",)),
+        ("test-bp:web-to-bff", ("test-bp:bff-to-orders",)),
     ]
     assert report.findings[1].details["callee_time_ms"] == 3000
     assert report.findings[1].details["caller_timeout_ms"] == 3000
@@ -194,7 +194,7 @@ async def test_res13_every_flow_on_a_cycle_with_its_shortest_cycle(
         ["RES-13"],
     )
     assert report.rule_errors == []
-    found = {f.element: f.details["cycle_length"] for f in report.findings}
+    found = {short(f.element): f.details["cycle_length"] for f in report.findings}
     # bff -> orders is on two cycles; the shortest (orders calls bff back directly) counts.
     assert found == {
         "a-stock-to-bff": 3,
@@ -202,7 +202,7 @@ async def test_res13_every_flow_on_a_cycle_with_its_shortest_cycle(
         "c-orders-to-stock": 3,
         "d-orders-to-bff": 2,
     }
-    assert [f.element for f in report.findings] == sorted(found)
+    assert [short(f.element) for f in report.findings] == sorted(found)
 
 
 async def test_res13_no_cycle_without_a_way_back(graph: Store, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from integraph.store.driver import Store
-from tests.lint.harness import findings_of, lint_blueprint
+from tests.lint.harness import findings_of, lint_blueprint, short
 
 SYSTEMS = [
     {"id": "orders", "name": "Orders", "trust_zone": "internal"},
@@ -110,12 +110,12 @@ async def test_con02_mode_or_versioning_missing(graph: Store, tmp_path: Path) ->
         },
         ["CON-02"],
     )
-    assert [(f.element, f.related) for f in report.findings] == [
+    assert [(short(f.element), f.related) for f in report.findings] == [
         ("no-mode", ()),
         ("no-versioning", ()),
         ("nothing", ()),
     ]
-    nothing = next(f for f in report.findings if f.element == "nothing")
+    nothing = next(f for f in report.findings if f.element == "test-bp:nothing")
     assert "no compatibility mode and no versioning strategy" in nothing.message
 
 
@@ -166,10 +166,13 @@ async def test_con03_backward_breaks_when_a_required_field_is_added(
     )
     assert not report.rule_errors, report.rule_errors
     assert [(f.element, f.related) for f in report.findings] == [
-        ("orders-events@2", ("orders-events@1",))
+        ("test-bp:orders-events@2", ("test-bp:orders-events@1",))
     ]
     (finding,) = report.findings
-    assert "breaks its declared BACKWARD compatibility with orders-events@1" in finding.message
+    assert (
+        "version test-bp:orders-events@2 of contract test-bp:orders-events breaks its declared "
+        "BACKWARD compatibility with test-bp:orders-events@1" in finding.message
+    )
     assert "adding required field /email breaks BACKWARD" in finding.message
     assert finding.details["breaks"][0]["kind"] == "field_added"
 
@@ -534,10 +537,10 @@ async def test_con07_sunset_and_deprecated_versions_in_use(graph: Store, tmp_pat
     )
     assert not report.rule_errors, report.rule_errors
     assert [(f.element, f.related) for f in report.findings] == [
-        ("lagging", ("orders-events@2",)),
-        ("old-consumer", ("orders-events@1",)),
+        ("test-bp:lagging", ("test-bp:orders-events@2",)),
+        ("test-bp:old-consumer", ("test-bp:orders-events@1",)),
     ]
-    messages = {f.element: f.message for f in report.findings}
+    messages = {short(f.element): f.message for f in report.findings}
     assert "past its sunset date 2020-06-30" in messages["old-consumer"]
     assert "(consumer and producer)" in messages["lagging"]
     assert "deprecated since 2021-01-01 (sunset on 2999-01-01)" in messages["lagging"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from integraph.store.driver import Store
-from tests.lint.harness import findings_of, lint_blueprint
+from tests.lint.harness import findings_of, lint_blueprint, short
 
 SYSTEMS = [
     {"id": "orders", "name": "Orders", "trust_zone": "internal"},
@@ -750,7 +750,7 @@ async def test_res16_batch_declared_only_with_a_cron_schedule(graph: Store, tmp_
         ["RES-16"],
     )
     assert not report.rule_errors, report.rule_errors
-    found = {f.element: f for f in report.findings}
+    found = {short(f.element): f for f in report.findings}
     assert sorted(found) == ["daily-export", "weekday-export"]
     assert found["daily-export"].details["schedule_interval_seconds"] == 86400
     assert "runs only every 86400" in found["daily-export"].message

@@ -12,7 +12,14 @@ from integraph.lint.findings import LintReport
 from integraph.lint.rules import Severity
 from integraph.lint.service import choose_rules, lint
 from integraph.store.driver import Store
-from tests.lint.harness import BLUEPRINT, TODAY, findings_of, lint_blueprint, write_blueprint
+from tests.lint.harness import (
+    BLUEPRINT,
+    TODAY,
+    findings_of,
+    lint_blueprint,
+    short,
+    write_blueprint,
+)
 
 Found = list[tuple[str, tuple[str, ...]]]
 
@@ -36,8 +43,18 @@ def _flow(flow_id: str, source: str, target: str, **extra: object) -> dict[str, 
 
 
 def _of(report: LintReport, rule_id: str) -> Found:
+    """(element, related) of the findings of ``rule_id``, by the test blueprint's short ids."""
     assert not report.rule_errors, report.rule_errors
-    return [(f.element, f.related) for f in report.findings if f.rule.id == rule_id]
+    return [
+        (short(f.element), tuple(short(r) for r in f.related))
+        for f in report.findings
+        if f.rule.id == rule_id
+    ]
+
+
+def _messages(report: LintReport) -> dict[str, str]:
+    """Each finding's message by its element's short id."""
+    return {short(f.element): f.message for f in report.findings}
 
 
 async def _lint_with_extra_graph(
@@ -111,10 +128,10 @@ async def test_adr01_choices_without_accepted_decision(graph: Store, tmp_path: P
         ("shop-to-acme", ()),
         ("w-key", ()),
     ]
-    messages = {f.element: f.message for f in report.findings}
-    assert "only adr-2 (rejected) back it" in messages["kafka"]
-    assert messages["orders-api"].startswith("contract orders-api with compatibility NONE")
-    assert report.findings[0].details["party"] == "carrier"
+    messages = _messages(report)
+    assert "only test-bp:adr-2 (rejected) back it" in messages["kafka"]
+    assert messages["orders-api"].startswith("contract test-bp:orders-api with compatibility NONE")
+    assert report.findings[0].details["party"] == "test-bp:carrier"
 
 
 async def test_adr01_accepted_decisions_cover_the_choices(graph: Store, tmp_path: Path) -> None:
@@ -173,9 +190,9 @@ async def test_adr02_retired_governance_and_missing_successor(graph: Store, tmp_
         ("shop-to-billing", ("adr-3",)),
         ("w-1", ("adr-3",)),
     ]
-    messages = {f.element: f.message for f in report.findings}
-    assert "have adr-2 govern it" in messages["cred-a"]
-    assert "only adr-6 (proposed)" in messages["adr-5"]
+    messages = _messages(report)
+    assert "have test-bp:adr-2 govern it" in messages["cred-a"]
+    assert "only test-bp:adr-6 (proposed)" in messages["adr-5"]
 
 
 async def test_adr02_successor_governs_too_and_chain_is_complete(
@@ -227,12 +244,16 @@ async def test_adr03_cycles_written_into_the_graph(graph: Store, tmp_path: Path)
         tmp_path / "bp",
         sections,
         ["ADR-03"],
-        "MATCH (a:Decision {id: 'adr-a'}), (c:Decision {id: 'adr-c'}), (s:Decision {id: 'adr-s'})"
+        "MATCH (a:Decision {id: 'test-bp:adr-a'}), (c:Decision {id: 'test-bp:adr-c'}),"
+        " (s:Decision {id: 'test-bp:adr-s'})"
         " CREATE (a)-[:SUPERSEDES]->(c), (s)-[:SUPERSEDES]->(s)",
     )
     assert _of(report, "ADR-03") == [("adr-a", ("adr-b", "adr-c")), ("adr-s", ())]
-    assert "adr-a -> adr-c -> adr-b -> adr-a" in report.findings[0].message
-    assert report.findings[1].message == "decision adr-s supersedes itself"
+    assert (
+        "test-bp:adr-a -> test-bp:adr-c -> test-bp:adr-b -> test-bp:adr-a"
+        in report.findings[0].message
+    )
+    assert report.findings[1].message == "decision test-bp:adr-s supersedes itself"
 
 
 async def test_adr03_linear_chain_with_shortcut_and_rejected_rival(
@@ -285,7 +306,7 @@ async def test_adr04_missing_parts(graph: Store, tmp_path: Path) -> None:
     }
     report = await lint_blueprint(graph, tmp_path / "bp", sections, ["ADR-04"])
     assert _of(report, "ADR-04") == [("adr-1", ()), ("adr-2", ()), ("adr-3", ())]
-    missing = {f.element: f.details["missing"] for f in report.findings}
+    missing = {short(f.element): f.details["missing"] for f in report.findings}
     assert missing == {
         "adr-1": ["context", "options", "decision", "consequences"],
         "adr-2": ["options"],
@@ -352,7 +373,7 @@ async def test_gov01_approved_with_open_error(graph: Store, tmp_path: Path) -> N
     (finding,) = [f for f in report.findings if f.rule.id == "GOV-01"]
     assert finding.message == (
         "blueprint test-bp (version 1.0) is approved but has 1 unwaived error finding(s): "
-        "SEC-01 on cred-shared"
+        "SEC-01 on test-bp:cred-shared"
     )
     assert finding.location.kind == "Blueprint"
     assert [r.rule.id for r in report.runs] == ["SEC-01", "GOV-01"]
@@ -421,10 +442,11 @@ async def test_gov02_expired_waiver(graph: Store, tmp_path: Path) -> None:
     assert _of(report, "GOV-02") == [("w-old", ())]
     (finding,) = [f for f in report.findings if f.rule.id == "GOV-02"]
     assert finding.message == (
-        "waiver w-old of SEC-01 expired on 2020-01-31; it no longer applies to cred-shared"
+        "waiver test-bp:w-old of SEC-01 expired on 2020-01-31; it no longer applies to "
+        "test-bp:cred-shared"
     )
     # the engine's waiver check agrees
-    assert [(p.waiver, p.kind) for p in report.waiver_problems] == [("w-old", "expired")]
+    assert [(p.waiver, p.kind) for p in report.waiver_problems] == [("test-bp:w-old", "expired")]
 
 
 async def test_gov02_current_or_open_ended_waivers(graph: Store, tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ from ruamel.yaml import YAML
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.errors import CypherError
 from integraph.graph import to_graph
-from integraph.knowledge.load import export_blueprint, load_blueprint
+from integraph.knowledge.load import export_blueprint, load_blueprint, load_knowledge
 from integraph.store.driver import Store, Tx
-from integraph.store.writer import LoadConflict, write_rows
+from integraph.store.writer import write_rows
 from tests.conftest import ROOT
 
 MINIMAL = ROOT / "tests" / "fixtures" / "blueprints" / "minimal"
@@ -62,7 +62,8 @@ async def test_every_element_remembers_its_file_and_line(graph: Store) -> None:
     await load_blueprint(graph, [MINIMAL])
     rows = await graph.read_transaction(
         lambda tx: tx.run_text(
-            "MATCH (s:System {id: 'web-shop'}) RETURN s.source_file AS file, s.source_line AS line"
+            "MATCH (s:System {id: 'minimal:web-shop'}) "
+            "RETURN s.source_file AS file, s.source_line AS line"
         )
     )
     text = (MINIMAL / rows[0]["file"]).read_text().splitlines()
@@ -91,7 +92,9 @@ async def test_changed_element_is_updated_and_prune_deletes(graph: Store, tmp_pa
     kept = await load_blueprint(graph, [copy])
     assert kept.updated >= 1 and kept.deleted == 0
     still = await graph.read_transaction(
-        lambda tx: tx.run_text("MATCH (f:Flow {id: 'nightly-settlement'}) RETURN count(f) AS n")
+        lambda tx: tx.run_text(
+            "MATCH (f:Flow {id: 'minimal:nightly-settlement'}) RETURN count(f) AS n"
+        )
     )
     assert still == [{"n": 1}]  # without --prune nothing is deleted
 
@@ -99,8 +102,8 @@ async def test_changed_element_is_updated_and_prune_deletes(graph: Store, tmp_pa
     assert pruned.deleted == 2 and pruned.updated == 0  # the flow and its waiver
     rows = await graph.read_transaction(
         lambda tx: tx.run_text(
-            "MATCH (f:Flow {id: 'nightly-settlement'}) RETURN count(f) AS n UNION ALL "
-            "MATCH (s:System {id: 'web-shop'}) RETURN count(s) AS n"
+            "MATCH (f:Flow {id: 'minimal:nightly-settlement'}) RETURN count(f) AS n UNION ALL "
+            "MATCH (s:System {id: 'minimal:web-shop'}) RETURN count(s) AS n"
         )
     )
     assert rows == [{"n": 0}, {"n": 1}]
@@ -132,8 +135,8 @@ async def test_reload_after_edits_equals_a_fresh_load(graph: Store, tmp_path: Pa
     incremental = await snapshot(graph)
     waiver_target = await graph.read_transaction(
         lambda tx: tx.run_text(
-            "MATCH (:Waiver {id: 'waiver-settlement-dlq'})-[r]->(c:Component "
-            "{id: 'nightly-settlement'}) RETURN type(r) AS type"
+            "MATCH (:Waiver {id: 'minimal:waiver-settlement-dlq'})-[r]->(c:Component "
+            "{id: 'minimal:nightly-settlement'}) RETURN type(r) AS type"
         )
     )
     assert len(waiver_target) == 1
@@ -164,30 +167,35 @@ async def test_failure_mid_load_leaves_the_graph_as_it_was(graph: Store) -> None
     assert await snapshot(graph) == before
 
 
-async def test_ids_are_unique_across_blueprints(graph: Store, tmp_path: Path) -> None:
-    await load_blueprint(graph, [MINIMAL])
+async def test_the_same_ids_in_two_blueprints_load_side_by_side(
+    graph: Store, tmp_path: Path
+) -> None:
+    first = await load_blueprint(graph, [MINIMAL])
     other = tmp_path / "other"
     shutil.copytree(MINIMAL, other)
     blueprint = other / "blueprint.yaml"
     blueprint.write_text(blueprint.read_text().replace("id: minimal", "id: other-bp", 1))
     before = await snapshot(graph)
-    with pytest.raises(LoadConflict, match="already belong to another blueprint"):
-        await load_blueprint(graph, [other])
-    assert await snapshot(graph) == before
+    second = await load_blueprint(graph, [other])
+    assert second.created == first.created  # nothing of 'minimal' is touched
+    after = await snapshot(graph)
+    assert {k: v for k, v in after["nodes"].items() if k in before["nodes"]} == before["nodes"]
+    systems = sorted(i for i, (labels, _) in after["nodes"].items() if "System" in labels)
+    assert "minimal:web-shop" in systems and "other-bp:web-shop" in systems
 
 
 @pytest.mark.parametrize("folder", [MINIMAL, ROOT / "seed"], ids=["minimal", "seed"])
 async def test_export_then_load_gives_the_same_graph(
     graph: Store, tmp_path: Path, folder: Path
 ) -> None:
-    await load_blueprint(graph, [folder])
+    await load_knowledge(graph, [folder])
     # Source locations point at the files loaded; the exported files are laid out anew.
     ignore = ("source_file", "source_line", "source_column", "content_hash")
     original = await snapshot(graph, ignore=ignore)
-    (report,) = await export_blueprint(graph, tmp_path / "exported")
-    assert report.elements == len(original["nodes"])
+    reports = await export_blueprint(graph, tmp_path / "exported")
+    assert sum(r.elements for r in reports) == len(original["nodes"])
     await graph.write("queries/db/clear")
-    await load_blueprint(graph, [tmp_path / "exported"])
+    await load_knowledge(graph, [tmp_path / "exported"])
     assert await snapshot(graph, ignore=ignore) == original
 
 

@@ -1,5 +1,6 @@
-// Inside a scratch transaction that is always rolled back: remove every element, so that the
-// blueprint rows written next are linted alone. Schema bookkeeping stays.
+// Inside a scratch transaction that is always rolled back: remove every element except those
+// of the blueprints in $keep (those the linted files use), so that the blueprint rows written
+// next are linted alone, over what they build on. Schema bookkeeping stays.
 MATCH (n)
-WHERE NOT n:SchemaMigration
+WHERE NOT n:SchemaMigration AND NOT (n:Element AND n.blueprint IN $keep)
 DETACH DELETE n

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from integraph.blueprint.errors import BlueprintInvalid
 from integraph.blueprint.parse import assemble
-from integraph.blueprint.references import check_references
+from integraph.blueprint.references import ExternalReference, check_references
 from integraph.blueprint.source import Located, RawElement
 from integraph.blueprint.validate import check_schema
 from integraph.model import LIST_SECTIONS, Landscape, SourceLocation
@@ -40,8 +40,12 @@ def validate_content(
     *,
     origin: str,
     sources: dict[str, SourceLocation] | None = None,
+    external: list[ExternalReference] | None = None,
 ) -> Landscape:
     """Validate content by section like files; raise BlueprintInvalid with every problem.
+
+    References into the blueprints it uses are appended to ``external`` (for the caller to
+    resolve against the graph, as a load does).
 
     ``origin`` names the content in messages (e.g. the change set's path); ``sources`` keeps an
     element's known file and line (an element without one is placed at ``origin``).
@@ -55,7 +59,7 @@ def validate_content(
         for index, item in enumerate(value or []):
             elements.append(RawElement(section, index, item, _at(item, origin, known)))
     valid, problems = check_schema(elements)
-    problems.extend(check_references(elements, valid, complete=True))
+    problems.extend(check_references(elements, valid, complete=True, external=external))
     if problems:
         raise BlueprintInvalid(problems)
     return assemble(valid)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import errno
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ from pydantic import BaseModel
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from integraph.blueprint.errors import BlueprintInvalid, BlueprintIssue, IssueKind
-from integraph.blueprint.references import check_references
+from integraph.blueprint.references import ExternalReference, check_references
 from integraph.blueprint.secrets import find_secrets
 from integraph.blueprint.source import Located, RawElement, field_path
 from integraph.blueprint.validate import ValidModels, check_schema
@@ -52,6 +54,8 @@ class ReadResult:
     """Warnings (`severity == "warning"`): empty files, files reached twice, odd entries."""
     files: int
     """How many files were read."""
+    external: list[ExternalReference] = dataclasses.field(default_factory=list)
+    """References into the blueprints named in `uses:`, to check against the graph."""
 
 
 def load_blueprint_files(paths: list[Path], *, limits: BlueprintLimits | None = None) -> Landscape:
@@ -94,7 +98,8 @@ def read_blueprint_files(
         structure.extend(problems)
     valid, problems = check_schema(elements)
     structure.extend(problems)
-    references = check_references(elements, valid, complete=not syntax)
+    external: list[ExternalReference] = []
+    references = check_references(elements, valid, complete=not syntax, external=external)
     if not syntax and files and not any(raw.section == "blueprint" for raw in elements):
         message = "no file has a 'blueprint' section (id, name, version, status)"
         references.append(
@@ -103,7 +108,7 @@ def read_blueprint_files(
     issues = syntax + _ordered(structure) + _ordered(references)
     if issues:
         raise BlueprintInvalid(issues, notices)
-    return ReadResult(assemble(valid), notices, len(files))
+    return ReadResult(assemble(valid), notices, len(files), external)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,69 @@ class FoundFiles:
     files: list[BlueprintFilePath]
     problems: list[BlueprintIssue]
     notices: list[BlueprintIssue]
+
+
+_BLUEPRINT_SECTION = re.compile(r"""^["']?blueprint["']?[ \t]*:""", re.MULTILINE)
+
+
+def split_by_blueprint(found: FoundFiles) -> list[FoundFiles]:
+    """The files of each blueprint, when the paths hold several (a knowledge base).
+
+    A folder whose files include one with a `blueprint:` section is that blueprint's root;
+    each file belongs to the innermost root above it (its path stays relative to the path
+    given, so reports point at it from there). Paths with one blueprint section or none are
+    one group, exactly as found (a second
+    section in the same folder is reported when the files are read). A file under no root,
+    when there are several, is a problem of its own.
+    """
+    roots = sorted(
+        {f.path.parent for f in found.files if _declares_blueprint(f.path)},
+        key=lambda p: len(p.parts),
+        reverse=True,
+    )
+    if len(roots) < 2:
+        return [found]
+    groups: dict[Path, list[BlueprintFilePath]] = {root: [] for root in roots}
+    problems = list(found.problems)
+    for file in found.files:
+        root = next((r for r in roots if r in file.path.parents), None)
+        if root is None:
+            message = (
+                "belongs to no blueprint: the paths hold several blueprints, and no folder "
+                "above this file holds a file with a 'blueprint' section"
+            )
+            problems.append(
+                _file_issue(file.shown, file.relative, IssueKind.MISSING_FIELD, message)
+            )
+            continue
+        groups[root].append(file)
+    ordered = sorted(groups.items(), key=lambda item: str(item[0]))
+    return [
+        FoundFiles(files, problems if i == 0 else [], found.notices if i == 0 else [])
+        for i, (_, files) in enumerate(ordered)
+    ]
+
+
+def group_blueprint_id(found: FoundFiles, limits: BlueprintLimits = DEFAULT_LIMITS) -> str | None:
+    """The id the group's blueprint section gives, read from that one file (None if unsure)."""
+    for file in found.files:
+        if not _declares_blueprint(file.path):
+            continue
+        document, problem = read_yaml(file, limits)
+        if problem is None and isinstance(document, YamlMap):
+            section = document.get("blueprint")
+            if isinstance(section, YamlMap) and isinstance(section.get("id"), str):
+                return str(section["id"])
+    return None
+
+
+def _declares_blueprint(path: Path) -> bool:
+    """Whether the file has a top-level `blueprint:` key (a cheap look, before parsing)."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False  # reported when the file is read
+    return _BLUEPRINT_SECTION.search(text) is not None
 
 
 def find_blueprint_files(paths: list[Path]) -> Iterator[BlueprintFilePath]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from integraph.blueprint.errors import BlueprintIssue, IssueKind
-from integraph.blueprint.source import RawElement
+from integraph.blueprint.source import Located, RawElement
 from integraph.blueprint.validate import ValidModels, issue
 from integraph.model import (
     NOUNS,
@@ -21,12 +21,18 @@ from integraph.model import (
     Waiver,
     field_id,
     review_id,
+    split_reference,
     version_id,
 )
 from integraph.model.contracts import FieldPart
 
 ANY = ("*",)
 """Any id: elements, contract versions, fields, reviews."""
+BLUEPRINTS = ("blueprint",)
+"""A blueprint's own id (the entries of `uses:`)."""
+VERSIONS = ("versions",)
+FIELDS = ("fields",)
+"""Contract versions and fields, derived ids of a contract in a used blueprint."""
 
 REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "blueprint": (("owner", ("teams",)), ("scope", ANY)),
@@ -48,10 +54,30 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 """Per section: the fields holding ids, and the sections those ids may belong to."""
 
 
+@dataclass(frozen=True)
+class ExternalReference:
+    """A reference into a blueprint this one uses: checked against the graph (or the other
+    blueprints of the same load) when loading, since the files alone cannot tell."""
+
+    raw: RawElement
+    at: Located
+    field: str
+    """The field it is written in (`source`, `versions[0].request[2].classification`)."""
+    target: str
+    """As written: `crm` (a short id none of this blueprint's elements has) or `landscape:crm`."""
+    sections: tuple[str, ...]
+    """The sections the target may belong to (`ANY` for any id)."""
+
+
 @dataclass
 class Registry:
     """Every id defined in the files: element ids by section, and all derived ids."""
 
+    blueprint: str | None = None
+    """The id of the blueprint the files describe, when they name one."""
+    uses: frozenset[str] = frozenset()
+    """The blueprints it builds on: references into them are external."""
+    external: list[ExternalReference] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, RawElement] = field(default_factory=dict)
     derived: set[str] = field(default_factory=set)
@@ -69,15 +95,21 @@ the fields could not be read (then no field is reported missing)."""
 
 
 def check_references(
-    elements: list[RawElement], valid: ValidModels, complete: bool = True
+    elements: list[RawElement],
+    valid: ValidModels,
+    complete: bool = True,
+    external: list[ExternalReference] | None = None,
 ) -> list[BlueprintIssue]:
     """Issues found across elements; dangling references only when every file was read.
 
     Elements that failed validation are checked too, on the values they hold that are
     well-formed (an id written as text, a list of them), so that every problem shows at once.
+    References into the blueprints named in `uses:` cannot be checked here: they are
+    appended to `external`, for the loader to check against the graph.
     """
     registry = Registry()
     issues = list(_duplicate_ids(elements, registry))
+    issues.extend(_namespace(elements, registry))
     validated = {id(raw) for raw, _ in valid}
     invalid = [r for r in elements if id(r) not in validated and isinstance(r.node, dict)]
     shapes: dict[str, ContractShape] = {}
@@ -95,13 +127,15 @@ def check_references(
     for raw, model in valid:
         if complete:
             issues.extend(_dangling(raw, model, registry))
-        issues.extend(_consistency(raw, model, shapes))
+        issues.extend(_consistency(raw, model, shapes, registry))
     for raw in invalid:
         if complete:
             issues.extend(_raw_dangling(raw, registry))
         if raw.section == "flows":
-            issues.extend(_flow_versions(raw, shapes))
+            issues.extend(_flow_versions(raw, shapes, registry))
     issues.extend(_cycles(valid))
+    if external is not None:
+        external.extend(registry.external)
     return issues
 
 
@@ -214,14 +248,79 @@ def _raw_derived_ids(raw: RawElement, registry: Registry) -> ContractShape | Non
     return shape
 
 
+def _namespace(elements: list[RawElement], registry: Registry) -> Iterator[BlueprintIssue]:
+    """Take the blueprint's id and `uses:` from its section (well-formed values only)."""
+    raw = next((r for r in elements if r.section == "blueprint"), None)
+    if raw is None or not isinstance(raw.node, dict):
+        return
+    registry.blueprint = raw.raw_id
+    uses = _texts(raw.node.get("uses"))
+    if registry.blueprint in uses:
+        message = "a blueprint cannot use itself"
+        yield issue(
+            raw,
+            raw.locate_item("uses", registry.blueprint),
+            IssueKind.INVALID_VALUE,
+            message,
+            "uses",
+        )
+    registry.uses = frozenset(u for u in uses if u != registry.blueprint)
+    for used in sorted(registry.uses):
+        at = raw.locate_item("uses", used)
+        registry.external.append(ExternalReference(raw, at, "uses", used, BLUEPRINTS))
+
+
+def _is_external(target: str, registry: Registry) -> bool:
+    """Whether a well-formed reference points into a blueprint this one uses."""
+    namespace, _ = split_reference(target)
+    if namespace is not None:
+        return namespace != registry.blueprint and namespace in registry.uses
+    return bool(registry.uses) and not registry.knows(target)
+
+
+def _check(
+    raw: RawElement,
+    at: Located,
+    name: str,
+    target: str,
+    sections: tuple[str, ...],
+    registry: Registry,
+) -> Iterator[BlueprintIssue]:
+    """The issue of one reference, if any; references into used blueprints are put aside."""
+    namespace, local = split_reference(target)
+    if namespace is not None and namespace == registry.blueprint:
+        target, namespace = local, None  # its own full identifier: a local reference
+    if raw.section == "waivers" and name == "element" and _is_external(target, registry):
+        message = (
+            f"'{target}' is not an element of this blueprint: a waiver accepts findings of its "
+            "own blueprint's elements; waive it in the blueprint that owns the element"
+        )
+        yield issue(raw, at, IssueKind.INVALID_VALUE, message, name)
+        return
+    if namespace is not None:
+        if namespace in registry.uses:
+            registry.external.append(ExternalReference(raw, at, name, target, sections))
+            return
+        uses = ", ".join(sorted(registry.uses)) or "none"
+        message = (
+            f"'{target}' is in blueprint '{namespace}', which this blueprint does not use "
+            f"(add it to 'uses' in the blueprint section; uses: {uses})"
+        )
+        yield issue(raw, at, IssueKind.DANGLING_REFERENCE, message, name)
+        return
+    if registry.uses and not registry.knows(target) and target not in registry.invalid:
+        registry.external.append(ExternalReference(raw, at, name, target, sections))
+        return
+    problem = _reference_problem(target, sections, registry)
+    if problem is not None:
+        yield issue(raw, at, IssueKind.DANGLING_REFERENCE, problem, name)
+
+
 def _raw_dangling(raw: RawElement, registry: Registry) -> Iterator[BlueprintIssue]:
     """Dangling references of an element that failed validation, on its well-formed values."""
     for name, sections in REFERENCES.get(raw.section, ()):
         for target in _texts(raw.node.get(name)):
-            problem = _reference_problem(target, sections, registry)
-            if problem is not None:
-                at = raw.locate_item(name, target)
-                yield issue(raw, at, IssueKind.DANGLING_REFERENCE, problem, name)
+            yield from _check(raw, raw.locate_item(name, target), name, target, sections, registry)
     if raw.section != "contracts":
         return
     for i, _, mapping in _raw_versions(raw):
@@ -229,11 +328,9 @@ def _raw_dangling(raw: RawElement, registry: Registry) -> Iterator[BlueprintIssu
             target = item.get("classification")
             if not isinstance(target, str):
                 continue
-            problem = _reference_problem(target, ("classifications",), registry)
-            if problem is not None:
-                loc = ("versions", i, part, j, "classification")
-                path = f"versions[{i}].{part}[{j}].classification"
-                yield issue(raw, raw.locate(loc), IssueKind.DANGLING_REFERENCE, problem, path)
+            at = raw.locate(("versions", i, part, j, "classification"))
+            path = f"versions[{i}].{part}[{j}].classification"
+            yield from _check(raw, at, path, target, ("classifications",), registry)
 
 
 def _ids_of(model: BaseModel, name: str) -> list[str]:
@@ -246,21 +343,18 @@ def _ids_of(model: BaseModel, name: str) -> list[str]:
 def _dangling(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator[BlueprintIssue]:
     for name, sections in REFERENCES.get(raw.section, ()):
         for target in _ids_of(model, name):
-            problem = _reference_problem(target, sections, registry)
-            if problem is not None:
-                at = raw.locate_item(name, target)
-                yield issue(raw, at, IssueKind.DANGLING_REFERENCE, problem, name)
+            yield from _check(raw, raw.locate_item(name, target), name, target, sections, registry)
     if isinstance(model, Contract):
         for i, version in enumerate(model.versions):
             for part, item in version.fields():
                 if item.classification is None:
                     continue
-                problem = _reference_problem(item.classification, ("classifications",), registry)
-                if problem is not None:
-                    j = getattr(version, part.value).index(item)
-                    loc = ("versions", i, part.value, j, "classification")
-                    path = f"versions[{i}].{part.value}[{j}].classification"
-                    yield issue(raw, raw.locate(loc), IssueKind.DANGLING_REFERENCE, problem, path)
+                j = getattr(version, part.value).index(item)
+                at = raw.locate(("versions", i, part.value, j, "classification"))
+                path = f"versions[{i}].{part.value}[{j}].classification"
+                yield from _check(
+                    raw, at, path, item.classification, ("classifications",), registry
+                )
 
 
 def _reference_problem(target: str, sections: tuple[str, ...], registry: Registry) -> str | None:
@@ -278,33 +372,41 @@ def _reference_problem(target: str, sections: tuple[str, ...], registry: Registr
 
 
 def _consistency(
-    raw: RawElement, model: BaseModel, shapes: dict[str, ContractShape]
+    raw: RawElement, model: BaseModel, shapes: dict[str, ContractShape], registry: Registry
 ) -> Iterator[BlueprintIssue]:
     if isinstance(model, Flow):
-        yield from _flow_consistency(raw, model, shapes)
+        yield from _flow_consistency(raw, model, shapes, registry)
     if isinstance(model, Waiver) and model.element is None and model.fingerprint is None:
         message = "a waiver needs 'element' (an id) or 'fingerprint' (a finding fingerprint)"
         yield issue(raw, raw.at, IssueKind.MISSING_FIELD, message, "element")
 
 
 def _flow_consistency(
-    raw: RawElement, flow: Flow, shapes: dict[str, ContractShape]
+    raw: RawElement, flow: Flow, shapes: dict[str, ContractShape], registry: Registry
 ) -> Iterator[BlueprintIssue]:
     if flow.max_staleness_seconds is not None and flow.consistency is not Consistency.EVENTUAL:
         message = "only allowed when consistency is eventual"
         at = raw.locate(("max_staleness_seconds",))
         yield issue(raw, at, IssueKind.INVALID_VALUE, message, "max_staleness_seconds")
-    yield from _flow_versions(raw, shapes)
+    yield from _flow_versions(raw, shapes, registry)
 
 
-def _flow_versions(raw: RawElement, shapes: dict[str, ContractShape]) -> Iterator[BlueprintIssue]:
+def _flow_versions(
+    raw: RawElement, shapes: dict[str, ContractShape], registry: Registry
+) -> Iterator[BlueprintIssue]:
     """The contract versions a flow names exist, and so do the fields it masks.
 
-    Read from the flow's raw values, so a flow that failed validation is checked too.
+    Read from the flow's raw values, so a flow that failed validation is checked too. Those
+    of a contract in a used blueprint are put aside for the loader.
     """
     node = raw.node
     contract_id = node.get("contract")
     contract_id = contract_id if isinstance(contract_id, str) else None
+    if contract_id is not None and _is_external(contract_id, registry):
+        _external_versions(raw, contract_id, registry)
+        return
+    if contract_id is not None and split_reference(contract_id)[0] == registry.blueprint:
+        contract_id = split_reference(contract_id)[1]
     shape = shapes.get(contract_id) if contract_id is not None else None
     versions: dict[str, str] = {}
     for name in ("producer_version", "consumer_version"):
@@ -348,6 +450,31 @@ def _flow_versions(raw: RawElement, shapes: dict[str, ContractShape]) -> Iterato
             message = f"contract version '{vid}' has no field '{key}'"
             yield issue(raw, at, IssueKind.DANGLING_REFERENCE, message, f"masking[{j}].field")
         seen.add(key)
+
+
+def _external_versions(raw: RawElement, contract_id: str, registry: Registry) -> None:
+    """The versions and masked fields a flow names of a contract in a used blueprint."""
+    node = raw.node
+    for name in ("producer_version", "consumer_version"):
+        version = node.get(name)
+        if isinstance(version, str):
+            target = version_id(contract_id, version)
+            registry.external.append(
+                ExternalReference(raw, raw.locate((name,)), name, target, VERSIONS)
+            )
+    chosen = node.get("producer_version") or node.get("consumer_version")
+    masking = node.get("masking")
+    if not isinstance(chosen, str) or not isinstance(masking, list):
+        return
+    for j, entry in enumerate(masking):
+        key = entry.get("field") if isinstance(entry, dict) else None
+        if isinstance(key, str) and "/" in key:
+            part, _, path = key.partition("/")
+            target = field_id(version_id(contract_id, chosen), part, "/" + path)
+            at = raw.locate(("masking", j, "field"))
+            registry.external.append(
+                ExternalReference(raw, at, f"masking[{j}].field", target, FIELDS)
+            )
 
 
 def _cycles(valid: ValidModels) -> Iterator[BlueprintIssue]:

@@ -16,7 +16,7 @@ from integraph.blueprint.source import Located, RawElement, field_path
 from integraph.bounded_yaml import Loc
 from integraph.model import NOUNS, POLICY_MODELS
 from integraph.model.contracts import FieldKey, JsonPointer, VersionString
-from integraph.model.element import ID_PATTERN, REF_PATTERN
+from integraph.model.element import ELEMENT_REF_PATTERN, ID_PATTERN, REF_PATTERN
 from integraph.model.landscape import SECTION_MODELS
 from integraph.model.security import SECRET_REF_PATTERN
 
@@ -28,6 +28,8 @@ def _pattern_of(annotated: Any) -> str:
 PATTERN_HINTS: dict[str, str] = {
     ID_PATTERN: "is not a valid id (lower-case letters, digits, '.', '_' and '-', "
     "starting with a letter or digit)",
+    ELEMENT_REF_PATTERN: "is not a valid reference (an id, or <blueprint>:<id> for an element "
+    "of a blueprint this one uses)",
     REF_PATTERN: "is not a valid id",
     SECRET_REF_PATTERN: f"is not a secret reference URI: {REFERENCE_FORM}",
     _pattern_of(JsonPointer): "is not a JSON Pointer such as /card/pan",

@@ -14,6 +14,7 @@ from integraph.context import AppContext
 from integraph.errors import ConfigurationError
 from integraph.impact.contract_check import ContractCheck, check_contract
 from integraph.impact.whatif import WhatIfReport, read_changeset, what_if
+from integraph.knowledge.lookup import resolve_id
 from integraph.limits import BlueprintLimits
 from integraph.lint.service import choose_rules
 
@@ -33,9 +34,11 @@ def contract_check(
     """Check a proposed version against the stored contract; list the consumers it breaks."""
     _format(fmt)
 
-    check: ContractCheck = run_in_context(
-        lambda context: check_contract(context.store, contract_id, proposal)
-    )
+    async def work(context: AppContext) -> ContractCheck:
+        target = await resolve_id(context.store, contract_id)
+        return await check_contract(context.store, target, proposal)
+
+    check: ContractCheck = run_in_context(work)
     if fmt == "json":
         data = {
             "contract": check.contract,

@@ -8,15 +8,17 @@ from dataclasses import asdict
 import typer
 
 from integraph.cli.session import run_in_context
+from integraph.context import AppContext
 from integraph.errors import ConfigurationError
 from integraph.impact.blast import DEFAULT_LIMIT, BlastRadius, Direction, blast_radius
+from integraph.knowledge.lookup import resolve_id
 
 
 def impact(
     element_id: str = typer.Argument(
         ...,
-        help="Id of the system, component, flow, contract, "
-        "field, credential or policy that changes.",
+        help="Id of the system, component, flow, contract, field, credential or policy that "
+        "changes: its full identifier (landscape:crm), or its short id if one blueprint has it.",
     ),
     direction: Direction = typer.Option(
         Direction.DOWNSTREAM, "--direction", help="downstream (consumers), upstream, or both."
@@ -37,16 +39,18 @@ def impact(
     if fmt not in ("text", "json"):
         raise ConfigurationError("--format must be text or json")
 
-    result = run_in_context(
-        lambda context: blast_radius(
+    async def work(context: AppContext) -> BlastRadius:
+        target = await resolve_id(context.store, element_id)
+        return await blast_radius(
             context.store,
-            element_id,
+            target,
             direction=direction,
             depth=depth,
             limit=limit or None,
             offset=offset,
         )
-    )
+
+    result = run_in_context(work)
     if fmt == "json":
         data = asdict(result)
         del data["counts"]  # the same as the summary

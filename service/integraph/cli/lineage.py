@@ -11,6 +11,7 @@ from integraph.cli.session import run_in_context
 from integraph.context import AppContext
 from integraph.errors import ConfigurationError
 from integraph.impact.lineage import Lineage, classified_data_reaching, lineage
+from integraph.knowledge.lookup import resolve_id
 
 
 def lineage_command(
@@ -27,9 +28,10 @@ def lineage_command(
         raise ConfigurationError("--format must be text or json")
 
     async def work(context: AppContext) -> Lineage:
+        target = await resolve_id(context.store, subject)  # a category stays as it is
         if into:
-            return await classified_data_reaching(context.store, subject)
-        return await lineage(context.store, subject)
+            return await classified_data_reaching(context.store, target)
+        return await lineage(context.store, target)
 
     result = run_in_context(work)
     if fmt == "json":

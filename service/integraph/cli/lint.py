@@ -8,12 +8,12 @@ from pathlib import Path
 
 import typer
 
-from integraph.blueprint.parse import load_blueprint_files
 from integraph.cli.output import console
 from integraph.cli.session import run_in_context
 from integraph.config import load_settings
 from integraph.context import AppContext
 from integraph.errors import ConfigurationError
+from integraph.knowledge.load import read_knowledge
 from integraph.limits import BlueprintLimits
 from integraph.lint.baseline import read_baseline, write_baseline
 from integraph.lint.catalogue import render_catalogue
@@ -63,8 +63,16 @@ def lint_command(
         "--stop-after",
         help="Stop the embedded Neo4j afterwards if this command started it (hooks, CI).",
     ),
+    blueprint: list[str] = typer.Option(
+        [],
+        "--blueprint",
+        "-b",
+        help="Only the findings of this blueprint's elements (repeatable; default: all).",
+    ),
 ) -> None:
-    """Run the lint rules over the loaded graph, or over blueprint files (graph untouched)."""
+    """Run the lint rules over the loaded graph, or over blueprint files (graph untouched).
+
+    Files are linted over the stored blueprints they use (`uses:`), and nothing else."""
     if fmt not in FORMATS:
         raise ConfigurationError(f"--format must be one of {', '.join(FORMATS)}")
     if update_baseline and baseline is None:
@@ -86,16 +94,18 @@ def lint_command(
 
     # Files are read and checked before any database is touched: a broken file fails fast.
     limits = BlueprintLimits.from_settings(load_settings())
-    landscape = load_blueprint_files(paths, limits=limits) if paths else None
+    only = blueprint or None
+    knowledge = read_knowledge(paths, limits=limits, only=only) if paths else None
 
     async def work(context: AppContext) -> LintReport:
         return await lint(
             context.store,
             rules,
-            landscape=landscape,
+            knowledge=knowledge,
             config=config,
             baseline=known,
             fail_on=threshold,
+            blueprints=only,
         )
 
     report = run_in_context(work, keep_server=not stop_after)

@@ -20,7 +20,7 @@ def up_command(
         None, "--blueprint", help="Blueprint folder to load (default: the example in seed/)."
     ),
 ) -> None:
-    """Start Neo4j (embedded unless NEO4J_URI is set), migrate, load the blueprint, lint it."""
+    """Start Neo4j (embedded unless NEO4J_URI is set), migrate, load the blueprints, lint."""
     began = time.monotonic()
     folder = blueprint or seed_dir()
 
@@ -33,10 +33,9 @@ def up_command(
         return await up(context, folder)
 
     report = run_in_context(work, schema="migrate")
-    if report.load is None:
+    if not report.loads:
         console.print(f"no blueprint files in {folder}: nothing to load")
-    else:
-        loaded = report.load
+    for loaded in report.loads:
         console.print(
             f"loaded blueprint '{loaded.blueprint}' from {folder}: {loaded.elements} "
             f"elements, {loaded.relationships} relationships (created {loaded.created}, "

@@ -21,6 +21,7 @@ appear and disappear, and the blast radius of every element the change set modif
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,19 +30,21 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from integraph.blueprint.content import landscape_content, validate_content
 from integraph.blueprint.errors import BlueprintInvalid
+from integraph.blueprint.references import ExternalReference
 from integraph.bounded_yaml import read_located
 from integraph.errors import IntegraphError
 from integraph.graph import from_graph, to_graph
 from integraph.impact.blast import BlastRadius, Direction, blast_radius_in
 from integraph.knowledge.load import stored_blueprints
+from integraph.knowledge.resolve import Pending, resolve_references
 from integraph.limits import DEFAULT_LIMITS, BlueprintLimits
 from integraph.lint.compare import compare_findings
 from integraph.lint.config import LintConfig, load_lint_config
 from integraph.lint.findings import Finding
 from integraph.lint.rules import Rule
 from integraph.lint.service import lint, lint_scratch, scratch_graph
-from integraph.model import LIST_SECTIONS, Landscape
-from integraph.store.driver import Store
+from integraph.model import LIST_SECTIONS, NAMESPACE_SEPARATOR, Landscape, localize, qualify
+from integraph.store.driver import Store, Tx
 from integraph.store.writer import read_rows
 
 
@@ -145,8 +148,15 @@ def _kind(value: object) -> str:
     )
 
 
-def apply_changeset(landscape: Landscape, changes: ChangeSet, *, origin: str) -> Landscape:
-    """The landscape after the edits, validated with the same checks as blueprint files."""
+def apply_changeset(
+    landscape: Landscape,
+    changes: ChangeSet,
+    *,
+    origin: str,
+    external: list[ExternalReference] | None = None,
+) -> Landscape:
+    """The landscape after the edits, validated with the same checks as blueprint files
+    (its references into used blueprints appended to ``external``)."""
     content = copy.deepcopy(landscape_content(landscape))
     existing = {
         e["id"]: (section, e) for section in LIST_SECTIONS for e in content.get(section, [])
@@ -169,7 +179,9 @@ def apply_changeset(landscape: Landscape, changes: ChangeSet, *, origin: str) ->
         kept = [e for e in content.get(section, []) if e["id"] not in gone]
         content[section] = kept + copy.deepcopy(list(changes.add.get(section, [])))
     try:
-        return validate_content(content, origin=origin, sources=landscape.sources)
+        return validate_content(
+            content, origin=origin, sources=landscape.sources, external=external
+        )
     except BlueprintInvalid as exc:
         problems = "; ".join(
             f"{i.element_kind or 'element'} '{i.element_id}' field '{i.field}': {i.message}"
@@ -195,22 +207,27 @@ async def what_if(
     rows = await store.read_transaction(lambda tx: read_rows(tx, blueprint))
     if not rows.nodes:
         raise ChangeSetInvalid(f"no blueprint '{blueprint}' in the graph")
-    changed = apply_changeset(from_graph(rows), changes, origin=origin)
+    changes = _own_ids(changes, blueprint)
+    external: list[ExternalReference] = []
+    changed = apply_changeset(from_graph(rows), changes, origin=origin, external=external)
+    resolved = await _resolve(store, blueprint, changed, external)
     report = WhatIfReport(blueprint=blueprint, changeset=changes)
 
     before = await lint(store, rules, config=config, fail_on=None)
     for element in changes.touched:
+        full = qualify(blueprint, element)
         report.blast.append(
             await store.read_transaction(
-                lambda tx, e=element: blast_radius_in(tx, e, Direction.DOWNSTREAM, depth)
+                lambda tx, e=full: blast_radius_in(tx, e, Direction.DOWNSTREAM, depth)
             )
         )
-    changed_rows = to_graph(changed, blueprint)
+    changed_rows = to_graph(changed, blueprint, resolved)
     async with scratch_graph(store, changed_rows, blueprint, rules, config, alone=False) as scratch:
         after = await lint_scratch(scratch, rules, config=config)
         for element in changes.added:
             tx = await scratch.transaction()
-            report.blast.append(await blast_radius_in(tx, element, Direction.DOWNSTREAM, depth))
+            full = qualify(blueprint, element)
+            report.blast.append(await blast_radius_in(tx, full, Direction.DOWNSTREAM, depth))
 
     difference = compare_findings(before.findings, after.findings)
     report.appeared = difference.appeared
@@ -219,6 +236,55 @@ async def what_if(
         {f"{e.rule_id}: {e.message}" for e in before.rule_errors + after.rule_errors}
     )
     return report
+
+
+def _own_ids(changes: ChangeSet, blueprint: str) -> ChangeSet:
+    """The change set with its blueprint's own full identifiers written short (as in its
+    files); an element of another blueprint cannot be changed here."""
+
+    def own(element_id: str) -> str:
+        local = localize(blueprint, element_id)
+        if NAMESPACE_SEPARATOR in local:
+            raise ChangeSetInvalid(
+                f"'{element_id}' is not an element of blueprint '{blueprint}': a change set "
+                "changes one blueprint (changeset.blueprint)"
+            )
+        return local
+
+    def edits(sections: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        return {
+            section: [{**item, "id": own(item["id"])} for item in items]
+            for section, items in sections.items()
+        }
+
+    return dataclasses.replace(
+        changes,
+        add=edits(changes.add),
+        modify=edits(changes.modify),
+        remove=[own(i) for i in changes.remove],
+    )
+
+
+async def _resolve(
+    store: Store, blueprint: str, changed: Landscape, external: list[ExternalReference]
+) -> dict[str, str]:
+    """Full identifiers of the changed blueprint's references into the blueprints it uses."""
+    if not external:
+        return {}
+
+    async def work(tx: Tx) -> dict[str, dict[str, str]]:
+        rows = await tx.run("queries/knowledge/blueprint_uses")
+        loaded = {row["id"]: row["uses"] for row in rows if row["id"] != blueprint}
+        return await resolve_references(tx, [Pending(blueprint, changed, external)], loaded)
+
+    try:
+        resolved = await store.read_transaction(work)
+    except BlueprintInvalid as exc:
+        problems = "; ".join(f"field '{i.field}': {i.message}" for i in exc.issues)
+        raise ChangeSetInvalid(
+            f"the blueprint after the change set is invalid: {problems}"
+        ) from None
+    return resolved[blueprint]
 
 
 async def _only_blueprint(store: Store) -> str:

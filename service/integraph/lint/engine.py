@@ -18,11 +18,11 @@ from __future__ import annotations
 import asyncio
 import datetime
 import time
+from collections.abc import Awaitable, Callable, Collection
 from contextlib import AsyncExitStack, suppress
 from typing import Any
 
 from integraph.errors import CypherError, DatabaseUnavailable, IntegraphError, QueryFailed
-from integraph.graph import GraphRows
 from integraph.lint.checks import AFTER_FINDINGS, CHECKS
 from integraph.lint.config import LintConfig
 from integraph.lint.findings import (
@@ -38,7 +38,6 @@ from integraph.lint.findings import (
 from integraph.lint.rules import Rule, Severity
 from integraph.lint.waivers import apply_waivers
 from integraph.store.driver import Row, Store, Tx
-from integraph.store.writer import write_rows
 
 
 class RuleFailed(Exception):
@@ -74,25 +73,17 @@ class GraphExecutor:
         return None
 
 
-class ScratchExecutor:
-    """Runs rules inside a rolled-back transaction holding the blueprint files' rows."""
+Prepare = Callable[[Tx], Awaitable[None]]
+"""Fills a fresh scratch transaction with what to lint (hide, then write rows)."""
 
-    def __init__(
-        self,
-        store: Store,
-        rows: GraphRows,
-        blueprint: str,
-        timeout_s: float,
-        *,
-        alone: bool,
-    ) -> None:
+
+class ScratchExecutor:
+    """Runs rules inside a rolled-back transaction that `prepare` filled (blueprint rows)."""
+
+    def __init__(self, store: Store, prepare: Prepare, timeout_s: float) -> None:
         self.store = store
-        self.rows = rows
-        self.blueprint = blueprint
+        self.prepare = prepare
         self.timeout_s = timeout_s
-        # alone: the rows are the whole graph (everything stored is hidden first); otherwise
-        # they replace what is stored of their blueprint (its elements missing are pruned)
-        self.alone = alone
         self._stack: AsyncExitStack | None = None
         self._tx: Tx | None = None
 
@@ -102,9 +93,7 @@ class ScratchExecutor:
             self._tx = await self._stack.enter_async_context(
                 self.store.scratch_transaction(timeout_s=self.timeout_s)
             )
-            if self.alone:
-                await self._tx.run("queries/lint/hide_graph")
-            await write_rows(self._tx, self.rows, self.blueprint, prune=not self.alone)
+            await self.prepare(self._tx)
         return self._tx
 
     async def transaction(self) -> Tx:
@@ -149,8 +138,12 @@ async def run_rules(
     baseline: set[str] | None = None,
     today: datetime.date | None = None,
     fail_on: Severity | None = Severity.ERROR,
+    blueprints: Collection[str] | None = None,
 ) -> LintReport:
-    """Run ``rules`` and return the report: findings placed, waived, baselined, judged."""
+    """Run ``rules`` and return the report: findings placed, waived, baselined, judged.
+
+    ``blueprints``: report only the findings (and waiver problems) of those blueprints'
+    elements; the rules still see the whole graph."""
     began = time.monotonic()
     day = today or datetime.date.today()
     findings: list[Finding] = []
@@ -167,6 +160,7 @@ async def run_rules(
             if judges_findings:
                 if waivers is None:
                     waivers = await executor.query("queries/lint/waivers")
+                await _place(executor, findings)  # waivers match by owning blueprint
                 apply_waivers(findings, waivers, set(), day)  # statuses only: problems below
                 params = {**params, "finding_elements": sorted({f.element for f in findings})}
             rows = await executor.run_rule(rule, params, config.rule_timeout_s)
@@ -192,6 +186,11 @@ async def run_rules(
         waivers = await executor.query("queries/lint/waivers")
     ran = {run.rule.id for run in runs if run.error is None}
     waiver_problems = apply_waivers(findings, waivers, ran, day)
+    if blueprints is not None:
+        chosen = set(blueprints)
+        findings = [f for f in findings if f.blueprint in chosen]
+        owners = {w["id"]: w.get("blueprint") for w in waivers}
+        waiver_problems = [p for p in waiver_problems if owners.get(p.waiver) in chosen]
     for finding in findings:
         if finding.status == OPEN and baseline and finding.fingerprint in baseline:
             finding.status = BASELINED
@@ -231,6 +230,7 @@ async def _place(executor: Executor, findings: list[Finding]) -> None:
         row = where.get(finding.element)
         if row:
             finding.location = Location(row["file"], row["line"], row["kind"])
+            finding.blueprint = row["blueprint"]
 
 
 def _judge(report: LintReport, config: LintConfig, fail_on: Severity | None) -> None:

@@ -36,6 +36,8 @@ class Finding:
     location: Location = field(default_factory=lambda: Location(None, None))
     status: str = OPEN
     waiver: str | None = None  # id of the waiver that applies
+    blueprint: str | None = None
+    """The blueprint that owns the finding's element (None if the element is not found)."""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,9 @@ def apply_waivers(
 def _matches(waiver: dict[str, Any], finding: Finding) -> bool:
     if waiver["rule"] != finding.rule.id:
         return False
+    owner = waiver.get("blueprint")
+    if owner is not None and owner != finding.blueprint:
+        return False  # a blueprint accepts its own findings only (placed ones: see _place)
     if waiver.get("fingerprint"):
         return bool(waiver["fingerprint"] == finding.fingerprint)
     element = waiver.get("element")

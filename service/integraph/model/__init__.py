@@ -25,7 +25,14 @@ from integraph.model.contracts import (
     version_id,
 )
 from integraph.model.decisions import Decision, DecisionOption, DecisionStatus
-from integraph.model.element import Element, SourceLocation
+from integraph.model.element import (
+    NAMESPACE_SEPARATOR,
+    Element,
+    SourceLocation,
+    localize,
+    qualify,
+    split_reference,
+)
 from integraph.model.flows import (
     ASYNC_PATTERNS,
     Consistency,
@@ -71,6 +78,7 @@ from integraph.model.systems import Lifecycle, System, Team, TrustZone
 __all__ = [
     "ASYNC_PATTERNS",
     "LIST_SECTIONS",
+    "NAMESPACE_SEPARATOR",
     "NOUNS",
     "POLICY_MODELS",
     "SECTIONS",
@@ -129,6 +137,9 @@ __all__ = [
     "VersioningStrategy",
     "Waiver",
     "field_id",
+    "localize",
+    "qualify",
     "review_id",
+    "split_reference",
     "version_id",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from enum import StrEnum
 
-from integraph.model.element import AnyId, AnyIdSet, Element, ElementId, Model
+from integraph.model.element import AnyRef, AnyRefSet, Element, ElementRef, IdSet, Model
 
 
 class BlueprintStatus(StrEnum):
@@ -42,9 +42,12 @@ class Blueprint(Element):
     version: str
     status: BlueprintStatus = BlueprintStatus.DRAFT
     description: str | None = None
-    owner: ElementId | None = None
+    owner: ElementRef | None = None
     """Team id."""
-    scope: AnyIdSet = []
+    uses: IdSet = []
+    """Ids of the blueprints this one builds on: it may refer to their elements, by full
+    identifier (`landscape:crm`) or by short id where only one of them has it."""
+    scope: AnyRefSet = []
     """Ids of the elements under review; empty = everything in the files."""
     reviews: list[Review] = []
 
@@ -53,10 +56,10 @@ class Waiver(Element):
     """An accepted lint finding: a rule waived for one element or one finding fingerprint."""
 
     rule: str
-    element: AnyId | None = None
+    element: AnyRef | None = None
     fingerprint: str | None = None
     justification: str
     expires: datetime.date | None = None
-    decision: ElementId | None = None
+    decision: ElementRef | None = None
     """Decision id recording why the finding is accepted."""
     approved_by: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from integraph.model.element import Element, ElementId
+from integraph.model.element import Element, ElementRef
 from integraph.model.systems import TrustZone
 
 
@@ -31,9 +31,9 @@ class Component(Element):
     name: str | None = None
     description: str | None = None
     technology: str | None = None
-    owner: ElementId | None = None
+    owner: ElementRef | None = None
     """Team id; for a dead-letter queue, the team handling its messages."""
-    part_of: ElementId | None = None
+    part_of: ElementRef | None = None
     """Component id of the containing component (a topic's broker)."""
     trust_zone: TrustZone | None = None
     tags: list[str] = []

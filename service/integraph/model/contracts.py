@@ -10,7 +10,7 @@ from typing import Annotated
 import pydantic
 from pydantic import StringConstraints
 
-from integraph.model.element import Element, ElementId, Model
+from integraph.model.element import Element, ElementRef, Model
 
 
 class ContractKind(StrEnum):
@@ -135,7 +135,7 @@ class Field(Model):
     enum: list[str] | None = None
     extensible_enum: bool = False
     """Consumers must accept values not listed in `enum`."""
-    classification: ElementId | None = None
+    classification: ElementRef | None = None
     """Classification id."""
     aliases: list[str] = []
     field_number: int | None = pydantic.Field(default=None, ge=1)
@@ -188,7 +188,7 @@ class Contract(Element):
     kind: ContractKind
     name: str | None = None
     description: str | None = None
-    owner: ElementId | None = None
+    owner: ElementRef | None = None
     """Team id."""
     versioning: VersioningStrategy | None = None
     compatibility: CompatibilityMode | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from enum import StrEnum
 
-from integraph.model.element import AnyIdSet, Element, IdSet, Model
+from integraph.model.element import AnyRefSet, Element, Model, RefSet
 
 
 class DecisionStatus(StrEnum):
@@ -43,8 +43,8 @@ class Decision(Element):
     rationale: str | None = None
     consequences: str | None = None
     confirmation: str | None = None
-    supersedes: IdSet = []
+    supersedes: RefSet = []
     """Decision ids this decision replaces."""
-    governs: AnyIdSet = []
+    governs: AnyRefSet = []
     """Ids of any elements, contract versions or fields the decision governs."""
     tags: list[str] = []

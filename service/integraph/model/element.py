@@ -6,14 +6,48 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-"""Author-chosen ids: lower case, digits, '.', '_', '-'; never '@', '#' or '/'."""
+NAMESPACE_SEPARATOR = ":"
+"""Between a blueprint id and an element's id in its full identifier: `landscape:crm`."""
 
-REF_PATTERN = r"^[a-z0-9][a-z0-9._@#/*-]*$"
-"""Any referable id, including derived ones (`payments-api@2.0.0#request/card/pan`)."""
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+"""Author-chosen ids: lower case, digits, '.', '_', '-'; never ':', '@', '#' or '/'."""
+
+ELEMENT_REF_PATTERN = r"^([a-z0-9][a-z0-9._-]*:)?[a-z0-9][a-z0-9._-]*$"
+"""A reference to an element: its id, or its full identifier `<blueprint>:<id>`."""
+
+REF_PATTERN = r"^([a-z0-9][a-z0-9._-]*:)?[a-z0-9][a-z0-9._@#/*-]*$"
+"""Any referable id, derived ones included (`payments-api@2.0.0#request/card/pan`), short
+or with the blueprint in front (`landscape:payments-api@2.0.0`)."""
 
 ElementId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-AnyId = Annotated[str, StringConstraints(pattern=REF_PATTERN)]
+ElementRef = Annotated[str, StringConstraints(pattern=ELEMENT_REF_PATTERN)]
+AnyRef = Annotated[str, StringConstraints(pattern=REF_PATTERN)]
+
+
+def qualify(blueprint: str, reference: str) -> str:
+    """The full identifier of `reference` written inside `blueprint`: a short id gets the
+    blueprint in front; a full identifier, the blueprint's own id and its review ids
+    (`shop#review-1`, namespaced by construction) stay as they are."""
+    if (
+        NAMESPACE_SEPARATOR in reference
+        or reference == blueprint
+        or reference.startswith(f"{blueprint}#")
+    ):
+        return reference
+    return f"{blueprint}{NAMESPACE_SEPARATOR}{reference}"
+
+
+def localize(blueprint: str, full_id: str) -> str:
+    """How `full_id` is written inside `blueprint`'s own files (the inverse of `qualify`):
+    its own elements by short id, other blueprints' by full identifier."""
+    prefix = f"{blueprint}{NAMESPACE_SEPARATOR}"
+    return full_id[len(prefix) :] if full_id.startswith(prefix) else full_id
+
+
+def split_reference(reference: str) -> tuple[str | None, str]:
+    """(blueprint or None, local id) of a reference: `landscape:crm` -> ('landscape', 'crm')."""
+    namespace, separator, local = reference.partition(NAMESPACE_SEPARATOR)
+    return (namespace, local) if separator else (None, reference)
 
 
 def _sorted_unique(values: list[str]) -> list[str]:
@@ -22,8 +56,9 @@ def _sorted_unique(values: list[str]) -> list[str]:
     return sorted(set(values))
 
 
+RefSet = Annotated[list[ElementRef], AfterValidator(_sorted_unique)]
+AnyRefSet = Annotated[list[AnyRef], AfterValidator(_sorted_unique)]
 IdSet = Annotated[list[ElementId], AfterValidator(_sorted_unique)]
-AnyIdSet = Annotated[list[AnyId], AfterValidator(_sorted_unique)]
 
 
 class Model(BaseModel):
@@ -33,7 +68,7 @@ class Model(BaseModel):
 
 
 class Element(Model):
-    """An element with an author-chosen id, unique across the whole blueprint."""
+    """An element with an author-chosen id, unique within its blueprint (its namespace)."""
 
     id: ElementId
 

@@ -12,7 +12,7 @@ from croniter import CroniterError, croniter
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from integraph.model.contracts import VersionString
-from integraph.model.element import Element, ElementId
+from integraph.model.element import Element, ElementRef
 from integraph.model.security import FieldMasking
 
 
@@ -125,14 +125,14 @@ class Flow(Element):
 
     name: str | None = None
     description: str | None = None
-    source: ElementId
+    source: ElementRef
     """System id of the initiator: caller, publisher, sender."""
-    target: ElementId
+    target: ElementRef
     """System id of the receiver: callee, subscriber."""
     pattern: FlowPattern
     mutating: bool = False
     """A request_response that changes state (not safe to retry blindly)."""
-    via: list[ElementId] = []
+    via: list[ElementRef] = []
     """Component ids passed through, in order."""
     delivery: DeliveryGuarantee | None = None
     consistency: Consistency | None = None
@@ -147,12 +147,12 @@ class Flow(Element):
     volume_per_day: int | None = Field(default=None, ge=0)
     peak_per_second: float | None = Field(default=None, ge=0)
     latency_p99_ms: float | None = Field(default=None, ge=0)
-    contract: ElementId | None = None
+    contract: ElementRef | None = None
     producer_version: VersionString | None = None
     """Version implemented by the side providing the interface (server, publisher)."""
     consumer_version: VersionString | None = None
     """Version the other side is built against."""
-    credential: ElementId | None = None
+    credential: ElementRef | None = None
     """Credential id authenticating the source; absent = unauthenticated."""
     transport_encryption: TransportEncryption | None = None
     masking: Annotated[list[FieldMasking], AfterValidator(_by_field)] = []

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from integraph.model.element import Element, ElementId, IdSet
+from integraph.model.element import Element, ElementRef, RefSet
 
 NonNegative = Annotated[int, Field(ge=0)]
 
@@ -17,7 +17,7 @@ class PolicyBase(Element):
 
     name: str | None = None
     description: str | None = None
-    applies_to: IdSet = []
+    applies_to: RefSet = []
     """Flow and component ids."""
 
 
@@ -52,7 +52,7 @@ class DeadLetterPolicy(PolicyBase):
     """Where undeliverable or unprocessable messages go, and how they come back."""
 
     kind: Literal["dead_letter"]
-    dlq: ElementId
+    dlq: ElementRef
     """Component id of the dead-letter queue."""
     max_deliveries: int | None = Field(default=None, ge=1)
     """Delivery attempts before a message is dead-lettered."""

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from integraph.model.contracts import FieldKey
-from integraph.model.element import Element, IdSet, Model
+from integraph.model.element import Element, Model, RefSet
 
 SECRET_REF_PATTERN = r"^[a-z][a-z0-9+.-]*://\S+$"
 """A reference to where a secret lives (`vault://kv/app/key`), never the secret itself."""
@@ -58,7 +58,7 @@ class Credential(Element):
     issuer: str | None = None
     secret_ref: SecretRef | None = None
     """URI of the secret in a secret store, e.g. `vault://kv/shop/payments-client`."""
-    held_by: IdSet = []
+    held_by: RefSet = []
     """System ids."""
     grant_type: GrantType | None = None
     client_auth: ClientAuth | None = None

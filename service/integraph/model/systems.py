@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from integraph.model.element import Element, ElementId
+from integraph.model.element import Element, ElementRef
 
 
 class TrustZone(StrEnum):
@@ -39,7 +39,7 @@ class System(Element):
 
     name: str | None = None
     description: str | None = None
-    owner: ElementId | None = None
+    owner: ElementRef | None = None
     """Team id."""
     trust_zone: TrustZone
     external: bool = False

@@ -14,6 +14,7 @@ from pathlib import Path
 from neo4j.exceptions import Neo4jError
 
 from integraph.errors import MigrationFailed, SchemaNotCurrent
+from integraph.store.derived import derive_facts
 from integraph.store.driver import Store
 from integraph.store.queries import files_in, split_statements
 
@@ -72,6 +73,10 @@ async def migrate(store: Store) -> MigrationReport:
             checksum=migration.checksum,
         )
         applied.append(label)
+    if applied:
+        # Facts derived from the graph (store/derived.py) for what an older Integraph stored
+        # without them, or with ids a migration rewrote: brought up to date at once.
+        await store.write_transaction(derive_facts)
     return MigrationReport(applied=applied, already_applied=skipped)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from integraph.errors import IntegraphError
-from integraph.graph import GraphRows, NodeLabel, RelType
+from integraph.graph import WRITTEN_AT_END, GraphRows, NodeLabel, RelType, holder
 from integraph.store.derived import derive_facts
 from integraph.store.driver import Store, Tx
 
@@ -27,9 +27,15 @@ Progress = Callable[[str, int, int], None]
 
 
 class LoadConflict(IntegraphError):
-    """An element id of the files already belongs to another blueprint in the graph."""
+    """The load would break another blueprint: it removes (or changes the kind of) elements
+    that another blueprint's elements refer to."""
 
     exit_code = 2
+
+    def __init__(self, message: str, referrers: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.referrers = referrers or []
+        """Each {element, kind, referrer, referrer_kind, blueprint, type, file, line}."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,12 @@ class WriteCounts:
 
 
 def content_hashes(rows: GraphRows) -> dict[str, str]:
-    """A hash per element of its properties and outgoing relationships, to detect changes."""
+    """A hash per element of its properties and the relationships it holds (those its own
+    fields store, see `graph.holder`), to detect changes."""
     outgoing: dict[str, list[Any]] = defaultdict(list)
     for rel_type, rel_rows in rows.rels.items():
         for row in rel_rows:
-            outgoing[row["from"]].append([rel_type, row])
+            outgoing[holder(rel_type, row)].append([rel_type, row])
     hashes = {}
     for label, node_rows in rows.nodes.items():
         for row in node_rows:
@@ -76,14 +83,12 @@ async def write_rows(
         for row in await tx.run("queries/load/existing_elements", ids=batch)
     }
     foreign = sorted(i for i, row in existing.items() if row["blueprint"] != blueprint_id)
-    if foreign:
+    if foreign:  # full identifiers carry their blueprint: only a corrupted graph gets here
         owners = ", ".join(f"'{i}' (in '{existing[i]['blueprint']}')" for i in foreign[:5])
-        raise LoadConflict(
-            f"{len(foreign)} element id(s) already belong to another blueprint: {owners}; "
-            "ids are unique across all blueprints"
-        )
+        raise LoadConflict(f"{len(foreign)} id(s) already belong to another blueprint: {owners}")
     labels = {row["id"]: label for label, node_rows in rows.nodes.items() for row in node_rows}
     changed_kind = [i for i, row in existing.items() if row["label"] != labels[i]]
+    await _refuse_if_referred(tx, blueprint_id, changed_kind, "changes the kind of")
     for batch in _batches(changed_kind):
         await tx.run("queries/load/delete_elements", ids=batch)
 
@@ -106,10 +111,10 @@ async def write_rows(
 
     # Only elements that were already there, and changed, have relationships to replace.
     for batch in _batches([i for i in ids if i in existing and i not in unchanged]):
-        await tx.run("queries/load/delete_outgoing", ids=batch)
+        await tx.run("queries/load/delete_held", ids=batch, at_end=sorted(WRITTEN_AT_END))
     relationships = 0
     for rel_type, all_rels in sorted(rows.rels.items()):
-        rel_rows = [row for row in all_rels if row["from"] not in unchanged]
+        rel_rows = [row for row in all_rels if holder(rel_type, row) not in unchanged]
         relationships += len(all_rels) - len(rel_rows)
         for batch in _batches(rel_rows):
             payload = [
@@ -133,15 +138,7 @@ async def write_rows(
             if progress:
                 progress("relationships", done, total)
 
-    deleted = 0
-    if prune:
-        stale = [
-            row["id"]
-            for row in await tx.run("queries/load/stale_elements", blueprint=blueprint_id, ids=ids)
-        ]
-        for batch in _batches(stale):
-            await tx.run("queries/load/delete_elements", ids=batch)
-        deleted = len(stale)
+    deleted = await prune_blueprint(tx, blueprint_id, ids) if prune else 0
     await derive_facts(tx)
     await mark_graph_changed(tx)
     return WriteCounts(
@@ -150,6 +147,55 @@ async def write_rows(
         unchanged=len(existing) - updated,
         deleted=deleted,
         relationships=relationships,
+    )
+
+
+async def prune_blueprint(tx: Tx, blueprint_id: str, kept: list[str]) -> int:
+    """Delete the blueprint's elements whose ids are not in `kept`; how many were deleted.
+
+    Refused (LoadConflict, naming the referring elements and their files) when elements of
+    other blueprints still refer to one of them: a load of several blueprints writes them all
+    before pruning any, so that references dropped in the same load do not count.
+    """
+    stale = [
+        row["id"]
+        for row in await tx.run("queries/load/stale_elements", blueprint=blueprint_id, ids=kept)
+    ]
+    await _refuse_if_referred(tx, blueprint_id, stale, "removes")
+    for batch in _batches(stale):
+        await tx.run("queries/load/delete_elements", ids=batch)
+    if stale:
+        await derive_facts(tx)  # facts the deleted policies or fields went into are stale
+        await mark_graph_changed(tx)
+    return len(stale)
+
+
+async def _refuse_if_referred(tx: Tx, blueprint_id: str, ids: list[str], change: str) -> None:
+    referrers = [
+        row
+        for batch in _batches(ids)
+        for row in await tx.run(
+            "queries/load/foreign_referrers",
+            ids=batch,
+            blueprint=blueprint_id,
+            at_end=sorted(WRITTEN_AT_END),
+        )
+    ]
+    if not referrers:
+        return
+    shown = [
+        f"{r['kind'].lower()} '{r['element']}' is referred to by {r['referrer_kind'].lower()} "
+        f"'{r['referrer']}' ({r['type']}, {r['file'] or '?'}:{r['line'] or '?'})"
+        for r in referrers[:10]
+    ]
+    more = f"; and {len(referrers) - 10} more" if len(referrers) > 10 else ""
+    raise LoadConflict(
+        f"the load {change} {len({r['element'] for r in referrers})} element(s) of "
+        f"'{blueprint_id}' that other blueprints refer to; nothing was loaded: "
+        + "; ".join(shown)
+        + more
+        + " (change those references in the same load, or keep the elements)",
+        referrers,
     )
 
 
@@ -173,10 +219,10 @@ def _unchanged(
     }
     if changed_kind:
         same -= {
-            row["from"]
-            for rel_rows in rows.rels.values()
+            holder(rel_type, row)
+            for rel_type, rel_rows in rows.rels.items()
             for row in rel_rows
-            if row["to"] in changed_kind
+            if row["to"] in changed_kind or row["from"] in changed_kind
         }
     return same
 
@@ -193,12 +239,16 @@ async def graph_version(store: Store) -> str | None:
 
 
 async def read_rows(tx: Tx, blueprint_id: str) -> GraphRows:
-    """Everything stored for one blueprint, as the rows `write_rows` was given."""
+    """Everything stored for one blueprint, as the rows `write_rows` was given: its elements
+    and the relationships they hold, some of which reach into other blueprints."""
     rows = GraphRows()
     for record in await tx.run("queries/export/nodes", blueprint=blueprint_id):
         props = {k: v for k, v in record["props"].items() if k != "content_hash"}
         rows.node(NodeLabel(record["label"]), props)
-    for record in await tx.run("queries/export/relationships", blueprint=blueprint_id):
+    held = await tx.run(
+        "queries/export/relationships", blueprint=blueprint_id, at_end=sorted(WRITTEN_AT_END)
+    )
+    for record in held:
         rows.rel(RelType(record["type"]), record["from"], record["to"], **record["props"])
     return rows
 

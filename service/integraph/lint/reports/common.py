@@ -27,6 +27,7 @@ def finding_dict(finding: Finding, source_root: str = "") -> dict[str, object]:
         "status": finding.status,
         "element": finding.element,
         "element_kind": finding.location.kind,
+        "blueprint": finding.blueprint,
         "related": list(finding.related),
         "message": finding.message,
         "details": finding.details,
