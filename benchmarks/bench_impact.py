@@ -2,7 +2,8 @@
 
     python benchmarks/bench_impact.py [--systems 10000] [--seed 42]
                                       [--shape layered|random|both] [--samples 100]
-                                      [--no-reference] [--heap 6g] [--page-cache 2g]
+                                      [--no-reference] [--no-freeze]
+                                      [--heap 6g] [--page-cache 2g]
 
 For each shape (``both``: layered, then random, each in a Neo4j of its own): times
 ``blast_radius`` (downstream, depth 6, the default page of 100 affected elements with their
@@ -18,13 +19,18 @@ Printed beside it, measured in the same run:
 * the build of the in-memory structure (the first answer after a write pays it);
 * whole answers (``limit=None``: every affected element with its path) for the hubs;
 * the per-level Cypher walk the structure replaced (``blast_radius_in``), on the same systems
-  (``--no-reference`` skips it).
+  (``--no-reference`` skips it);
+* the time Python's garbage collector took within the timed calls. The generated landscape
+  stays alive in this process (millions of objects a service answering impact questions would
+  not hold); it is frozen out of the collector (``gc.freeze``) after the load, so that its full
+  collections do not land in the timings (``--no-freeze`` leaves it there).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import time
@@ -43,6 +49,27 @@ TARGET_MAX_MS = 250.0
 STRESS_FACTOR = 3.0
 
 
+class CollectorClock:
+    """Time spent in Python's garbage collector (gc.callbacks), to tell its pauses apart."""
+
+    def __init__(self) -> None:
+        self.total_ms = 0.0
+        self._began: float | None = None
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        elif self._began is not None:
+            self.total_ms += (time.perf_counter() - self._began) * 1000
+            self._began = None
+
+
+CLOCK = CollectorClock()
+PAUSES: list[float] = []
+"""The collector's time within each timed call."""
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -53,9 +80,11 @@ async def timed(
 ) -> tuple[list[float], list[int]]:
     times, sizes = [], []
     for element in ids:
+        collected = CLOCK.total_ms
         began = time.perf_counter()
         sizes.append(await call(element))
         times.append((time.perf_counter() - began) * 1000)
+        PAUSES.append(CLOCK.total_ms - collected)
     return times, sizes
 
 
@@ -120,6 +149,7 @@ async def bench(store: Store, shape: Shape, systems: int, seed: int, args: argpa
         return result.total
 
     await timed(sample[:10] + hubs[:2], bounded)  # warm-up: query plans, page cache
+    PAUSES.clear()
     random_times, random_sizes = await timed(sample, bounded)
     hub_times, hub_sizes = await timed(hubs, bounded)
     all_times = random_times + hub_times
@@ -138,6 +168,12 @@ async def bench(store: Store, shape: Shape, systems: int, seed: int, args: argpa
     report(f"{len(sample)} random systems", random_times, random_sizes)
     report("10 biggest hubs", hub_times, hub_sizes)
     report("all (target)", all_times, random_sizes + hub_sizes)
+    target_pauses = PAUSES[: len(all_times)]
+    print(
+        f"  {'of which Python garbage collection':<44} max {max(target_pauses):.1f} ms in one "
+        f"call, {sum(target_pauses):.0f} ms in all"
+        + ("" if args.freeze else " (the generated landscape is not frozen: --no-freeze)")
+    )
     report("floor: version round trip + bare BFS", floor_times)
     report("hubs, whole answer (every path, limit=None)", whole_times, whole_sizes)
     reference_p95 = None
@@ -186,6 +222,12 @@ async def main() -> None:
         action="store_false",
         help="do not time the per-level Cypher walk",
     )
+    parser.add_argument(
+        "--no-freeze",
+        dest="freeze",
+        action="store_false",
+        help="leave the generated landscape to the garbage collector during the timings",
+    )
     parser.add_argument("--heap", default="6g", help="heap of the embedded Neo4j")
     parser.add_argument("--page-cache", default="2g", help="page cache of the embedded Neo4j")
     args = parser.parse_args()
@@ -194,7 +236,14 @@ async def main() -> None:
         async with loaded_landscape(
             args.systems, args.seed, shape=shape, heap=args.heap, page_cache=args.page_cache
         ) as store:
+            if args.freeze:
+                # The generated landscape (millions of Python objects) stays alive in this
+                # process, which a service answering impact questions would not hold: kept out
+                # of the collector, it cannot add its full collections to the timings.
+                gc.collect()
+                gc.freeze()
             await bench(store, shape, args.systems, args.seed, args)
+            gc.unfreeze()
 
 
 if __name__ == "__main__":

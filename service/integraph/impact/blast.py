@@ -234,15 +234,20 @@ async def _answer_element(
     return _assemble(graph, element_id, kind, direction, depth, found, walks, limit, offset)
 
 
-@dataclass
 class _Walk:
-    """The systems one walk reached: depth, the edge and system it came over (walked hops),
-    or the effect and step of a changed flow (depth 1 from an element that is no system)."""
+    """The systems one walk reached, in lists indexed by system number: ``level`` (0 not
+    reached, -1 the start, else the depth), and the ``edge`` and ``parent`` system it was
+    reached over (-1 for a system a changed flow reaches at depth 1: ``seed`` holds that
+    flow's effect and step); ``reached`` in the order of the walk."""
 
-    depth: dict[int, int] = field(default_factory=dict)
-    edge: dict[int, int] = field(default_factory=dict)
-    parent: dict[int, int] = field(default_factory=dict)
-    seed: dict[int, tuple[Effect, Step]] = field(default_factory=dict)
+    __slots__ = ("edge", "level", "parent", "reached", "seed")
+
+    def __init__(self, systems: int) -> None:
+        self.level = [0] * systems
+        self.edge = [-1] * systems
+        self.parent = [-1] * systems
+        self.reached: list[int] = []
+        self.seed: dict[int, tuple[Effect, Step]] = {}
 
 
 def _walk_graph(
@@ -257,17 +262,20 @@ def _walk_graph(
     The best explanation of a system reached at a level minimises ``(severity order of the
     last edge, rank of the parent's path among the previous level's paths, edge)``; edges are
     numbered in flow id order, so this is the order of ``(-severity, [flow ids])`` that
-    `_rank` gives, computed with one integer per candidate.
+    `_rank` gives, computed as one integer per candidate (no allocation per edge).
     """
     edges = graph.dependents if way == Direction.DOWNSTREAM else graph.providers
     severity_order = graph.severity_order
     width = max(graph.edge_count, 1)
-    level_of = [0] * len(graph.systems)  # 0 unreached, -1 the start, else its depth
-    walk = _Walk()
-    frontier: list[tuple[int, int]]  # (system, rank of its path in its level)
+    walk = _Walk(len(graph.systems))
+    level_of, edge_of, parent_of, reached = walk.level, walk.edge, walk.parent, walk.reached
+    key_of = [0] * len(graph.systems)
+    path_of = [0] * len(graph.systems)
+    frontier: list[int]
+    ranks: list[int]  # of the frontier's paths, in the frontier's order
     if start is not None:
         level_of[start] = -1
-        frontier = [(start, 0)]
+        frontier, ranks = [start], [0]
         level = 1
     else:
         chosen: dict[int, tuple[int, str, Effect, Step]] = {}
@@ -276,42 +284,46 @@ def _walk_graph(
             current = chosen.get(system)
             if current is None or (rank, step.flow) < current[:2]:
                 chosen[system] = (rank, step.flow, effect, step)
-        for system, (_, _, effect, step) in chosen.items():
-            level_of[system] = 1
-            walk.depth[system] = 1
-            walk.seed[system] = (effect, step)
-        # Paths of one step: equal flow ids are equal paths (one flow reaching both ends).
-        frontier = []
+        frontier = sorted(chosen, key=lambda s: chosen[s][1])
+        ranks = []
         previous, rank = None, -1
-        for system in sorted(chosen, key=lambda s: chosen[s][1]):
-            if chosen[system][1] != previous:
-                previous, rank = chosen[system][1], rank + 1
-            frontier.append((system, rank))
+        for system in frontier:
+            _, flow, effect, step = chosen[system]
+            level_of[system] = 1
+            walk.seed[system] = (effect, step)
+            reached.append(system)
+            # Paths of one step: equal flow ids are equal paths (one flow reaching both ends).
+            if flow != previous:
+                previous, rank = flow, rank + 1
+            ranks.append(rank)
         level = 2
     while frontier and level <= depth:
-        stride = (frontier[-1][1] + 1) * width
-        best: dict[int, tuple[int, int, int, int]] = {}  # system -> (key, path, parent, edge)
-        for parent, rank in frontier:
+        stride = (ranks[-1] + 1) * width
+        found: list[int] = []
+        for parent, rank in zip(frontier, ranks, strict=True):
             base = rank * width
             for edge, system in edges[parent]:
                 seen = level_of[system]
                 if seen == 0:
                     level_of[system] = level
                     path = base + edge
-                    best[system] = (severity_order[edge] * stride + path, path, parent, edge)
+                    path_of[system] = path
+                    key_of[system] = severity_order[edge] * stride + path
+                    parent_of[system] = parent
+                    edge_of[system] = edge
+                    found.append(system)
                 elif seen == level:
                     path = base + edge
                     key = severity_order[edge] * stride + path
-                    if key < best[system][0]:
-                        best[system] = (key, path, parent, edge)
-        ordered = sorted(best, key=lambda s: best[s][1])
-        for system in ordered:
-            _, _, parent, edge = best[system]
-            walk.depth[system] = level
-            walk.parent[system] = parent
-            walk.edge[system] = edge
+                    if key < key_of[system]:
+                        key_of[system] = key
+                        path_of[system] = path
+                        parent_of[system] = parent
+                        edge_of[system] = edge
+        found.sort(key=path_of.__getitem__)
+        reached.extend(found)
         # (parent rank, edge) pairs are distinct, so positions are the ranks of the paths.
-        frontier = [(system, position) for position, system in enumerate(ordered)]
+        frontier, ranks = found, list(range(len(found)))
         level += 1
     return walk
 
@@ -334,15 +346,20 @@ def _assemble(
     tiers: Counter[int | None] = Counter()
     ordered: list[tuple[Direction, _Walk, int]] = []
     for way, walk in walks:
-        orders = {n: graph.severity_order[e] for n, e in walk.edge.items()}
-        orders.update((n, _MOST_SEVERE - SEVERITY[e]) for n, (e, _) in walk.seed.items())
+        level, edge_of = walk.level, walk.edge
+        walked = [n for n in walk.reached if edge_of[n] >= 0]
         # Systems are numbered in id order: (depth, severity, id) as one integer each.
-        keys = sorted((walk.depth[n] * 8 + orders[n]) * count + n for n in walk.depth)
+        keys = [(level[n] * 8 + graph.severity_order[edge_of[n]]) * count + n for n in walked]
+        keys.extend(
+            (8 + _MOST_SEVERE - SEVERITY[effect]) * count + n
+            for n, (effect, _) in walk.seed.items()
+        )
+        keys.sort()
         ordered.extend((way, walk, key % count) for key in keys)
-        effects.update(map(graph.effects.__getitem__, walk.edge.values()))
+        effects.update(graph.effects[edge_of[n]] for n in walked)
         effects.update(effect for effect, _ in walk.seed.values())
-        teams.update(map(graph.teams.__getitem__, walk.depth))
-        tiers.update(map(graph.tiers.__getitem__, walk.depth))
+        teams.update(map(graph.teams.__getitem__, walk.reached))
+        tiers.update(map(graph.tiers.__getitem__, walk.reached))
     end = None if limit is None else offset + limit
     if flows:
         # Flows touched by the change (depth 1) sort among the systems by id.
@@ -351,7 +368,7 @@ def _assemble(
         ]
         entries.extend(
             (
-                _order(way, walk.depth[n], _effect_of(graph, walk, n), graph.systems[n]),
+                _order(way, walk.level[n], _effect_of(graph, walk, n), graph.systems[n]),
                 (way, walk, n),
             )
             for way, walk, n in ordered
@@ -371,7 +388,7 @@ def _assemble(
                 graph.systems[number],
                 "System",
                 _effect_of(graph, walk, number),
-                walk.depth[number],
+                walk.level[number],
                 way,
                 _path(graph, walk, number),
                 name=graph.names[number],
@@ -393,13 +410,13 @@ def _assemble(
 
 
 def _effect_of(graph: DependencyGraph, walk: _Walk, number: int) -> Effect:
-    edge = walk.edge.get(number)
-    return graph.effects[edge] if edge is not None else walk.seed[number][0]
+    edge = walk.edge[number]
+    return graph.effects[edge] if edge >= 0 else walk.seed[number][0]
 
 
 def _path(graph: DependencyGraph, walk: _Walk, number: int) -> list[Step]:
     steps = []
-    while number in walk.edge:
+    while walk.edge[number] >= 0:
         edge, parent = walk.edge[number], walk.parent[number]
         steps.append(
             Step(
