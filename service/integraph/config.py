@@ -125,6 +125,41 @@ class Settings(BaseSettings):
         default=100, gt=0, le=4000, validation_alias=_own("BLUEPRINT_MAX_INTEGER_DIGITS")
     )
 
+    # The API server (`integraph serve`, integraph.api)
+    api_host: str = Field(default="127.0.0.1", validation_alias=_own("API_HOST"))
+    api_port: int = Field(default=8000, ge=0, le=65535, validation_alias=_own("API_PORT"))
+    api_workers: int = Field(default=1, ge=1, le=64, validation_alias=_own("API_WORKERS"))
+    api_root_path: str = Field(default="", validation_alias=_own("API_ROOT_PATH"))
+    """The path prefix a reverse proxy serves the API under (`/integraph`)."""
+    graphiql: bool | None = Field(default=None, validation_alias=_own("GRAPHIQL"))
+    """The GraphiQL IDE on GET /graphql; unset = on when the host is a loopback address."""
+    anonymous_read: bool = Field(default=False, validation_alias=_own("ANONYMOUS_READ"))
+    """Serve read queries to requests without a token, with the reader role."""
+    cors_origins: list[str] = Field(default=[], validation_alias=_own("CORS_ORIGINS"))
+    api_max_depth: int = Field(default=12, ge=2, validation_alias=_own("API_MAX_DEPTH"))
+    api_max_aliases: int = Field(default=30, ge=1, validation_alias=_own("API_MAX_ALIASES"))
+    api_max_tokens: int = Field(default=5_000, ge=10, validation_alias=_own("API_MAX_TOKENS"))
+    api_max_cost: int = Field(default=200_000, ge=1, validation_alias=_own("API_MAX_COST"))
+    """The most elements a query may ask for: list sizes (`first`) multiplied down the
+    selection."""
+    api_max_body_bytes: int = Field(
+        default=32 * 1024 * 1024, gt=0, validation_alias=_own("API_MAX_BODY_BYTES")
+    )
+    api_request_timeout_s: float = Field(
+        default=120.0, gt=0, validation_alias=_own("API_REQUEST_TIMEOUT_S")
+    )
+
+    # OpenID Connect bearer tokens (integraph.auth.oidc); unset issuer = OIDC off
+    oidc_issuer: str | None = Field(default=None, validation_alias=_own("OIDC_ISSUER"))
+    oidc_audience: str | None = Field(default=None, validation_alias=_own("OIDC_AUDIENCE"))
+    oidc_jwks_url: str | None = Field(default=None, validation_alias=_own("OIDC_JWKS_URL"))
+    """Where the issuer publishes its signing keys; unset = `<issuer>/.well-known/jwks.json`."""
+    oidc_roles_claim: str = Field(default="roles", validation_alias=_own("OIDC_ROLES_CLAIM"))
+    oidc_blueprints_claim: str = Field(
+        default="integraph_blueprints", validation_alias=_own("OIDC_BLUEPRINTS_CLAIM")
+    )
+    """A claim listing the blueprints the bearer may change; absent = every blueprint."""
+
     @field_validator("neo4j_uri")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:
