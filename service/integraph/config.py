@@ -139,7 +139,7 @@ class Settings(BaseSettings):
     api_max_depth: int = Field(default=12, ge=2, validation_alias=_own("API_MAX_DEPTH"))
     api_max_aliases: int = Field(default=30, ge=1, validation_alias=_own("API_MAX_ALIASES"))
     api_max_tokens: int = Field(default=5_000, ge=10, validation_alias=_own("API_MAX_TOKENS"))
-    api_max_cost: int = Field(default=200_000, ge=1, validation_alias=_own("API_MAX_COST"))
+    api_max_cost: int = Field(default=1_000_000, ge=1, validation_alias=_own("API_MAX_COST"))
     """The most elements a query may ask for: list sizes (`first`) multiplied down the
     selection."""
     api_max_body_bytes: int = Field(

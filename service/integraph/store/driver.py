@@ -13,8 +13,9 @@ with the server's code, ``DatabaseUnavailable``, ``CommitOutcomeUnknown``, ``Que
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from typing import Any, TypeVar
 
 import neo4j
@@ -36,6 +37,8 @@ from integraph.store.queries import query_text
 
 T = TypeVar("T")
 Row = dict[str, Any]
+QueryObserver = Callable[[str, float, bool], None]
+"""observer(query name, seconds, failed): told of every statement run (the API's metrics)."""
 
 
 class Tx:
@@ -47,13 +50,21 @@ class Tx:
     transaction) translates them here.
     """
 
-    def __init__(self, tx: AsyncManagedTransaction | AsyncTransaction, *, managed: bool) -> None:
+    def __init__(
+        self,
+        tx: AsyncManagedTransaction | AsyncTransaction,
+        *,
+        managed: bool,
+        observers: list[QueryObserver] | None = None,
+    ) -> None:
         self._tx = tx
         self._managed = managed
+        self._observers = observers or []
 
     async def run(self, query: str, /, **params: Any) -> list[Row]:
         """Run the named query (a file under cypher/) with parameters."""
-        return await self.run_text(query_text(query), params)
+        rows, _ = await self._run(query_text(query), params, summary=False, name=query)
+        return rows
 
     async def run_text(self, text: str, params: dict[str, Any] | None = None) -> list[Row]:
         """Run Cypher read from a file the caller owns (a lint rule); never user-built text."""
@@ -67,8 +78,10 @@ class Tx:
         return await self._run(text, params, summary=True)
 
     async def _run(
-        self, text: str, params: dict[str, Any] | None, *, summary: bool
+        self, text: str, params: dict[str, Any] | None, *, summary: bool, name: str = "rule"
     ) -> tuple[list[Row], bool]:
+        began = time.perf_counter()
+        failed = True
         try:
             result = await self._tx.run(text, params or {})
             rows = [_native_row(record) for record in await result.data()]
@@ -76,11 +89,15 @@ class Tx:
             if summary:
                 counters = (await result.consume()).counters
                 wrote = counters.contains_updates or counters.contains_system_updates
+            failed = False
             return rows, wrote
         except (Neo4jError, DriverError) as exc:
             if self._managed:
                 raise
             raise translate(exc) from None
+        finally:
+            for observe in self._observers:
+                observe(name, time.perf_counter() - began, failed)
 
 
 class Store:
@@ -93,6 +110,10 @@ class Store:
         self.uri = uri
         self.database = database
         self.query_timeout_s = query_timeout_s
+        self.observers: list[QueryObserver] = []
+        """Told of every statement this store runs (`QueryObserver`)."""
+        self.sessions_in_use = 0
+        """Sessions open right now: how much of the connection pool is in use."""
 
     @classmethod
     async def connect(
@@ -190,15 +211,25 @@ class Store:
 
         The server refuses writes in it: lint rules run this way are read-only.
         """
-        async with self._driver.session(
-            database=self.database, default_access_mode=neo4j.READ_ACCESS
-        ) as session:
-            return await _guard(session.execute_read(self._unit_of_work(work, timeout_s)))
+        with self._session_in_use():
+            async with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                return await _guard(session.execute_read(self._unit_of_work(work, timeout_s)))
 
     async def write_transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``work`` in one managed write transaction: all of it commits or none of it."""
-        async with self._driver.session(database=self.database) as session:
-            return await _guard(session.execute_write(self._unit_of_work(work, None)))
+        with self._session_in_use():
+            async with self._driver.session(database=self.database) as session:
+                return await _guard(session.execute_write(self._unit_of_work(work, None)))
+
+    @contextmanager
+    def _session_in_use(self) -> Iterator[None]:
+        self.sessions_in_use += 1
+        try:
+            yield
+        finally:
+            self.sessions_in_use -= 1
 
     def _unit_of_work(
         self, work: Callable[[Tx], Awaitable[T]], timeout_s: float | None
@@ -207,7 +238,7 @@ class Store:
 
         @neo4j.unit_of_work(timeout=timeout_s or self.query_timeout_s)
         async def transaction_function(tx: AsyncManagedTransaction) -> T:
-            return await work(Tx(tx, managed=True))
+            return await work(Tx(tx, managed=True, observers=self.observers))
 
         return transaction_function
 
@@ -218,7 +249,7 @@ class Store:
             async with self._driver.session(database=self.database) as session:
                 tx = await session.begin_transaction(timeout=timeout_s or self.query_timeout_s)
                 try:
-                    yield Tx(tx, managed=False)
+                    yield Tx(tx, managed=False, observers=self.observers)
                 finally:
                     if not tx.closed():
                         with suppress(Neo4jError, DriverError):

@@ -1,0 +1,1 @@
+"""The HTTP API: the Starlette app `integraph serve` runs, and its GraphQL schema."""

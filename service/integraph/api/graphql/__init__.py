@@ -1,0 +1,1 @@
+"""The GraphQL schema: element types derived from the model, loaders, queries, mutations."""

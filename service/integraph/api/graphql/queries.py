@@ -1,0 +1,308 @@
+"""The query root: elements by id and in filtered pages, search, dashboards, lint, impact.
+
+Every field delegates: element reads go through the request's loaders and the named
+queries of `cypher/queries/api/`; lint and impact call the same service functions the CLI
+calls and return their typed results.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from integraph.api.graphql.connections import (
+    Connection,
+    Edge,
+    PageInfo,
+    check_first,
+    decode_cursor,
+    encode_cursor,
+)
+from integraph.api.graphql.loaders import LABEL, Node
+from integraph.api.graphql.results import BlastRadiusType, Count, LintReportType
+from integraph.api.graphql.types import ELEMENT_TYPES, Element, Policy
+from integraph.graph import NodeLabel
+from integraph.impact.blast import Direction, blast_radius
+from integraph.knowledge.lookup import resolve_id
+from integraph.lint.rules import Severity
+from integraph.lint.service import choose_rules, lint
+from integraph.model import (
+    ClassificationCategory,
+    FlowPattern,
+    Lifecycle,
+    TrustZone,
+)
+
+_T = ELEMENT_TYPES
+
+
+@strawberry.input(description="Narrows a list; each field left out matches everything.")
+class ElementFilter:
+    blueprint: list[str] | None = strawberry.field(
+        default=None, description="Only elements of these blueprints."
+    )
+    kind: str | None = strawberry.field(
+        default=None, description="Component, contract, credential or policy kind."
+    )
+    pattern: FlowPattern | None = strawberry.field(default=None, description="Flows only.")
+    team: str | None = strawberry.field(
+        default=None, description="Owned by this team (a flow: its source or target is)."
+    )
+    system: str | None = strawberry.field(
+        default=None, description="Flows from or to this system; credentials it holds."
+    )
+    trust_zone: TrustZone | None = None
+    tier: int | None = strawberry.field(default=None, description="Criticality tier, 1 = most.")
+    lifecycle: Lifecycle | None = None
+    classification: str | None = strawberry.field(
+        default=None,
+        description="Flows carrying, and contract versions holding, fields of this class.",
+    )
+    status: str | None = strawberry.field(
+        default=None, description="Blueprint, decision or version status."
+    )
+    category: ClassificationCategory | None = None
+    tag: str | None = None
+
+
+_EQUAL = ("kind", "pattern", "trust_zone", "tier", "lifecycle", "status", "category")
+
+
+def _params(label: NodeLabel, where: ElementFilter | None) -> dict[str, Any]:
+    where = where or ElementFilter()
+    equal: dict[str, Any] = {}
+    for name in _EQUAL:
+        value = getattr(where, name)
+        if value is not None:
+            equal[name] = getattr(value, "value", value)
+    return {
+        "label": label.value,
+        "blueprint": where.blueprint,
+        "equal": equal,
+        "tag": where.tag,
+        "team": where.team,
+        "system": where.system,
+        "classification": where.classification,
+    }
+
+
+def _wants_total(info: Info) -> bool:
+    for selected in info.selected_fields:
+        for child in selected.selections:
+            if getattr(child, "name", None) == "totalCount":
+                return True
+    return False
+
+
+async def _page(
+    info: Info, label: NodeLabel, where: ElementFilter | None, first: int, after: str | None
+) -> Connection[Any]:
+    check_first(first)
+    reader = info.context.loaders.reader
+    params = _params(label, where)
+    rows = await reader.read(
+        "queries/api/list", **params, after=decode_cursor(after), first=first + 1
+    )
+    nodes = []
+    for row in rows[:first]:
+        node = row["node"]
+        node[LABEL] = label.value
+        nodes.append(node)
+    total = None
+    if _wants_total(info):
+        total = (await reader.read("queries/api/count", **params))[0]["total"]
+    edges = [Edge(cursor=encode_cursor(n["id"]), node=n) for n in nodes]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None
+        ),
+        total_count=total,
+    )
+
+
+def _list_field(label: NodeLabel, type_name: str, description: str) -> Any:
+    async def resolve(
+        info: Info,
+        where: ElementFilter | None = None,
+        first: int = 100,
+        after: str | None = None,
+    ) -> Any:
+        return await _page(info, label, where, first, after)
+
+    resolve.__annotations__["return"] = Connection[_T.get(type_name, Policy)]
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def _by_id_field(label: NodeLabel, type_name: str) -> Any:
+    async def resolve(info: Info, id: strawberry.ID) -> Any:
+        node = await info.context.loaders.by_id.load(str(id))
+        return node if node is not None and node[LABEL] == label.value else None
+
+    resolve.__annotations__["return"] = (_T.get(type_name, Policy)) | None
+    return strawberry.field(resolver=resolve, description=f"The {type_name.lower()} with this id.")
+
+
+_KINDS: dict[str, tuple[NodeLabel, str]] = {
+    "blueprint": (NodeLabel.BLUEPRINT, "Blueprint"),
+    "team": (NodeLabel.TEAM, "Team"),
+    "system": (NodeLabel.SYSTEM, "System"),
+    "component": (NodeLabel.COMPONENT, "Component"),
+    "flow": (NodeLabel.FLOW, "Flow"),
+    "contract": (NodeLabel.CONTRACT, "Contract"),
+    "policy": (NodeLabel.POLICY, "Policy"),
+    "credential": (NodeLabel.CREDENTIAL, "Credential"),
+    "classification": (NodeLabel.CLASSIFICATION, "Classification"),
+    "decision": (NodeLabel.DECISION, "Decision"),
+    "waiver": (NodeLabel.WAIVER, "Waiver"),
+}
+_PLURALS = {"policy": "policies", "classification": "classifications"}
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+@strawberry.type(description="An element found by text search, with its relevance.")
+class SearchHit:
+    element: Element
+    score: float
+
+
+@strawberry.type(description="Systems counted by owner team and criticality tier.")
+class TeamTierCount:
+    team: str | None
+    tier: int | None
+    count: int
+
+
+@strawberry.type(description="Credentials counted by kind and rotation window.")
+class CredentialCount:
+    kind: str
+    rotation: str = strawberry.field(
+        description="none, within_30_days, within_90_days, within_365_days, over_365_days"
+    )
+    count: int
+
+
+@strawberry.type(description="Counts a dashboard shows, over some or all blueprints.")
+class Dashboard:
+    blueprint: strawberry.Private[list[str] | None]
+
+    @strawberry.field(description="Flows by pattern.")
+    async def flows_by_pattern(self, info: Info) -> list[Count]:
+        rows = await info.context.loaders.reader.read(
+            "queries/api/flows_by_pattern", blueprint=self.blueprint
+        )
+        return [Count(key=r["key"], count=r["count"]) for r in rows]
+
+    @strawberry.field(description="Systems by owner team and tier.")
+    async def systems_by_team_and_tier(self, info: Info) -> list[TeamTierCount]:
+        rows = await info.context.loaders.reader.read(
+            "queries/api/systems_by_team_and_tier", blueprint=self.blueprint
+        )
+        return [TeamTierCount(team=r["team"], tier=r["tier"], count=r["count"]) for r in rows]
+
+    @strawberry.field(description="Credentials by kind and rotation window.")
+    async def credentials_by_kind(self, info: Info) -> list[CredentialCount]:
+        rows = await info.context.loaders.reader.read(
+            "queries/api/credentials_by_kind", blueprint=self.blueprint
+        )
+        return [
+            CredentialCount(kind=r["kind"], rotation=r["rotation"], count=r["count"]) for r in rows
+        ]
+
+
+def _query_namespace() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for singular, (label, type_name) in _KINDS.items():
+        plural = _PLURALS.get(singular, singular + "s")
+        fields[singular] = _by_id_field(label, type_name)
+        fields[plural] = _list_field(
+            label, type_name, f"{type_name} elements, one page at a time, in id order."
+        )
+    return fields
+
+
+@strawberry.type(description="Read the knowledge base: elements, search, dashboards, lint, impact.")
+class Query:
+    locals().update(_query_namespace())
+
+    @strawberry.field(description="Any element by its full identifier (`landscape:crm`).")
+    async def element(self, info: Info, id: strawberry.ID) -> Element | None:
+        return await info.context.loaders.by_id.load(str(id))
+
+    @strawberry.field(description="Many elements by id, in the order asked (null: not found).")
+    async def elements(self, info: Info, ids: list[strawberry.ID]) -> list[Element | None]:
+        if len(ids) > 1_000:
+            raise ValueError("ask for at most 1000 ids at once")
+        return await info.context.loaders.by_id.load_many([str(i) for i in ids])
+
+    @strawberry.field(description="Full-text search over names, descriptions and titles.")
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[str] | None = None,
+        blueprint: list[str] | None = None,
+        first: int = 20,
+        lucene: Annotated[
+            bool, strawberry.argument(description="Pass `text` as Lucene syntax, unescaped.")
+        ] = False,
+    ) -> list[SearchHit]:
+        check = set(kinds or ()) - {label.value for label in NodeLabel}
+        if check:
+            raise ValueError(f"unknown kinds: {', '.join(sorted(check))}")
+        query = text if lucene else _LUCENE_SPECIAL.sub(r"\\\1", text)
+        rows = await info.context.loaders.reader.read(
+            "queries/api/search",
+            text=query,
+            labels=kinds,
+            blueprint=blueprint,
+            first=min(max(first, 0), 200),
+        )
+        hits = []
+        for row in rows:
+            node: Node = row["node"]
+            node[LABEL] = row["label"]
+            hits.append(SearchHit(element=node, score=row["score"]))  # type: ignore[arg-type]
+        return hits
+
+    @strawberry.field(description="Counts for dashboards, over some or all blueprints.")
+    def dashboard(self, blueprint: list[str] | None = None) -> Dashboard:
+        return Dashboard(blueprint=blueprint)
+
+    @strawberry.field(description="Run the lint rules now, with the filters of `integraph lint`.")
+    async def lint(
+        self,
+        info: Info,
+        blueprint: list[str] | None = None,
+        rules: list[str] | None = None,
+        areas: list[str] | None = None,
+        tags: list[str] | None = None,
+        min_severity: Severity = Severity.INFO,
+    ) -> LintReportType:  # type: ignore[valid-type]
+        app = info.context.app
+        chosen = choose_rules(
+            ids=rules, areas=areas, tags=tags, min_severity=min_severity, config=app.lint_config
+        )
+        return await lint(
+            app.store, chosen, config=app.lint_config, blueprints=blueprint, fail_on=None
+        )
+
+    @strawberry.field(description="What a change to one element affects (`integraph impact`).")
+    async def blast_radius(
+        self,
+        info: Info,
+        element: str,
+        direction: Direction = Direction.DOWNSTREAM,
+        depth: int = 6,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> BlastRadiusType:  # type: ignore[valid-type]
+        store = info.context.app.store
+        element_id = await resolve_id(store, element)
+        return await blast_radius(
+            store, element_id, direction=direction, depth=depth, limit=limit, offset=offset
+        )

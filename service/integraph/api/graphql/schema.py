@@ -1,0 +1,23 @@
+"""The schema, assembled in one place: queries, mutations, types, limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from integraph.api.graphql.derive import read_value
+from integraph.api.graphql.queries import Query
+from integraph.api.graphql.results import RESULT_TYPES
+from integraph.api.graphql.types import ELEMENT_TYPES
+
+
+def build_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
+    """The whole schema; `extensions` add the limits and metrics of a server."""
+    return strawberry.Schema(
+        query=Query,
+        types=[*ELEMENT_TYPES.values(), *RESULT_TYPES],
+        config=StrawberryConfig(default_resolver=read_value),
+        extensions=extensions or [],
+    )

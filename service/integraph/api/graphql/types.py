@@ -1,0 +1,331 @@
+"""The element types of the GraphQL schema: derived from the pydantic model, with relations.
+
+Scalar fields come from the model (`derive.object_type`); the model's reference fields become
+relations, declared once in `RELATIONS` with both directions (a system's `outgoingFlows` is
+the `FROM` relationship read backwards). Every element type implements `Element`; policies
+also implement `Policy`, one type per policy kind. Sources are node property dicts, so a
+relation resolves through the request's loaders (`loaders.py`), never one query per element.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any  # noqa: F401  (Annotated: in the lazy relation annotations)
+
+import strawberry
+from strawberry.types import Info
+
+from integraph import model
+from integraph.api.graphql.derive import object_type
+from integraph.api.graphql.loaders import LABEL, REL, Node, Way
+from integraph.graph import JSON_PROPERTIES, NOT_PROPERTIES, SECTION_LABELS, NodeLabel, RelType
+from integraph.model.landscape import SECTION_MODELS
+
+
+@strawberry.type(description="Where an element was written: file, 1-based line and column.")
+class SourceLocation:
+    file: str
+    line: int
+    column: int
+
+
+@strawberry.interface(description="Anything with an id in a blueprint: `<blueprint>:<id>`.")
+class Element:
+    id: strawberry.ID = strawberry.field(description="The full identifier, `<blueprint>:<id>`.")
+
+    @strawberry.field(description="The id of the blueprint the element belongs to.")
+    def blueprint_id(self, root: strawberry.Parent[Node]) -> str:
+        return str(root.get("blueprint") or root["id"])
+
+    @strawberry.field(description="The element's name, title or id: what to show a person.")
+    def display_name(self, root: strawberry.Parent[Node]) -> str:
+        return str(root.get("name") or root.get("title") or root["id"])
+
+    @strawberry.field(description="Where the element was written, if it came from a file.")
+    def location(self, root: strawberry.Parent[Node]) -> SourceLocation | None:
+        if root.get("source_file") is None:
+            return None
+        return SourceLocation(
+            file=root["source_file"], line=root["source_line"], column=root["source_column"]
+        )
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A GraphQL field over one relationship type, read in one direction."""
+
+    name: str
+    rel: RelType
+    way: Way
+    target: str
+    """The GraphQL type name of what it leads to (a type, `Element` or `Policy`)."""
+    many: bool = True
+    description: str = ""
+    where: tuple[tuple[str, str], ...] = ()
+    """Only targets (or relationships, prefixed `rel.`) with these property values."""
+
+
+_O, _I = Way.OUT, Way.IN
+R = RelType
+RELATIONS: dict[str, tuple[Relation, ...]] = {
+    "Blueprint": (
+        Relation("owner", R.OWNED_BY, _O, "Team", many=False, description="The owning team."),
+        Relation("scope", R.SCOPES, _O, "Element", description="The elements under review."),
+        Relation("reviews", R.HAS_REVIEW, _O, "Review", description="Reviews, oldest first."),
+        Relation("elements", R.IN_BLUEPRINT, _I, "Element", description="What it holds."),
+    ),
+    "Team": (
+        Relation("owns", R.OWNED_BY, _I, "Element", description="Systems, components..."),
+        Relation("systems", R.OWNED_BY, _I, "System", description="The systems it owns."),
+    ),
+    "System": (
+        Relation("owner", R.OWNED_BY, _O, "Team", many=False),
+        Relation("outgoing_flows", R.FROM, _I, "Flow", description="Flows it is the source of."),
+        Relation("incoming_flows", R.TO, _I, "Flow", description="Flows it is the target of."),
+        Relation("credentials", R.HOLDS, _O, "Credential", description="Credentials it holds."),
+    ),
+    "Component": (
+        Relation("owner", R.OWNED_BY, _O, "Team", many=False),
+        Relation("part_of", R.PART_OF, _O, "Component", many=False),
+        Relation("parts", R.PART_OF, _I, "Component"),
+        Relation("flows", R.VIA, _I, "Flow", description="Flows passing through it."),
+        Relation("policies", R.APPLIES_TO, _I, "Policy"),
+        Relation("dead_letter_for", R.DEAD_LETTERS_TO, _I, "Policy"),
+    ),
+    "Contract": (
+        Relation("owner", R.OWNED_BY, _O, "Team", many=False),
+        Relation("versions", R.HAS_VERSION, _O, "ContractVersion", description="Oldest first."),
+        Relation("flows", R.USES_CONTRACT, _I, "Flow", description="Flows using it."),
+    ),
+    "ContractVersion": (
+        Relation("contract", R.HAS_VERSION, _I, "Contract", many=False),
+        Relation("next_version", R.NEXT_VERSION, _O, "ContractVersion", many=False),
+        Relation("previous_version", R.NEXT_VERSION, _I, "ContractVersion", many=False),
+        Relation("fields", R.HAS_FIELD, _O, "Field", description="Every field, all parts."),
+        *(
+            Relation(p.value, R.HAS_FIELD, _O, "Field", where=(("part", p.value),))
+            for p in model.FieldPart
+        ),
+        Relation("flows", R.USES_VERSION, _I, "Flow", description="Flows pinned to it."),
+        Relation("producers", R.USES_VERSION, _I, "Flow", where=(("rel.role", "producer"),)),
+        Relation("consumers", R.USES_VERSION, _I, "Flow", where=(("rel.role", "consumer"),)),
+    ),
+    "Field": (
+        Relation("version", R.HAS_FIELD, _I, "ContractVersion", many=False),
+        Relation("classification", R.CLASSIFIED_AS, _O, "Classification", many=False),
+        Relation("masked_by", R.MASKS, _I, "Flow", description="Flows masking it in transit."),
+    ),
+    "Flow": (
+        Relation("source", R.FROM, _O, "System", many=False),
+        Relation("target", R.TO, _O, "System", many=False),
+        Relation("via", R.VIA, _O, "Component", description="Components on its path, in order."),
+        Relation("contract", R.USES_CONTRACT, _O, "Contract", many=False),
+        Relation(
+            "producer_version",
+            R.USES_VERSION,
+            _O,
+            "ContractVersion",
+            many=False,
+            where=(("rel.role", "producer"),),
+        ),
+        Relation(
+            "consumer_version",
+            R.USES_VERSION,
+            _O,
+            "ContractVersion",
+            many=False,
+            where=(("rel.role", "consumer"),),
+        ),
+        Relation("credential", R.AUTHENTICATES, _I, "Credential", many=False),
+        Relation("policies", R.APPLIES_TO, _I, "Policy"),
+        Relation("masked_fields", R.MASKS, _O, "Field", description="Fields it masks."),
+    ),
+    "Policy": (
+        Relation("applies_to", R.APPLIES_TO, _O, "Element", description="Flows or components."),
+        Relation("dlq", R.DEAD_LETTERS_TO, _O, "Component", many=False),
+    ),
+    "Credential": (
+        Relation("held_by", R.HOLDS, _I, "System"),
+        Relation("flows", R.AUTHENTICATES, _O, "Flow", description="Flows it authenticates."),
+    ),
+    "Classification": (
+        Relation("fields", R.CLASSIFIED_AS, _I, "Field", description="Fields classified so."),
+    ),
+    "Decision": (
+        Relation("supersedes", R.SUPERSEDES, _O, "Decision"),
+        Relation("superseded_by", R.SUPERSEDES, _I, "Decision"),
+        Relation("governs", R.GOVERNS, _O, "Element"),
+        Relation("waivers", R.JUSTIFIED_BY, _I, "Waiver", description="Waivers it justifies."),
+    ),
+    "Waiver": (
+        Relation("element", R.WAIVES, _O, "Element", many=False),
+        Relation("decision", R.JUSTIFIED_BY, _O, "Decision", many=False),
+    ),
+}
+"""Every relation field of every element type, both directions of each relationship."""
+
+COMMON = (
+    Relation("governed_by", R.GOVERNS, _I, "Decision", description="Decisions governing it."),
+    Relation("waivers", R.WAIVES, _I, "Waiver", description="Waivers of findings on it."),
+)
+"""Relations every element has."""
+
+
+def _matches(node: Node, where: tuple[tuple[str, str], ...]) -> bool:
+    for key, value in where:
+        if key.startswith("rel."):
+            if (node.get(REL) or {}).get(key[4:]) != value:
+                return False
+        elif node.get(key) != value:
+            return False
+    return True
+
+
+def _resolver(relation: Relation) -> Any:
+    target = f'Annotated["{relation.target}", strawberry.lazy("{__name__}")]'
+    key_rel, key_way = relation.rel, relation.way
+    where = relation.where
+
+    if relation.many:
+
+        async def many(root: strawberry.Parent[Node], info: Info) -> list[Any]:
+            nodes = await info.context.loaders.related.load((key_rel, key_way, root["id"]))
+            return [n for n in nodes if _matches(n, where)] if where else nodes
+
+        many.__annotations__["return"] = f"list[{target}]"
+        return many
+
+    async def one(root: strawberry.Parent[Node], info: Info) -> Any:
+        nodes = await info.context.loaders.related.load((key_rel, key_way, root["id"]))
+        found = [n for n in nodes if _matches(n, where)] if where else nodes
+        return found[0] if found else None
+
+    one.__annotations__["return"] = f"{target} | None"
+    return one
+
+
+def _relations(type_name: str) -> dict[str, Any]:
+    fields = {}
+    for relation in (*RELATIONS.get(type_name, ()), *COMMON):
+        if relation.name in fields:
+            continue
+        fields[relation.name] = strawberry.field(
+            resolver=_resolver(relation), description=relation.description or None
+        )
+    return fields
+
+
+def _is_label(label: str, kind: str | None = None) -> Any:
+    def is_type_of(cls: type, obj: Any, info: Any) -> bool:
+        return (
+            type(obj) is dict
+            and obj.get(LABEL) == label
+            and (kind is None or obj.get("kind") == kind)
+        )
+
+    return is_type_of
+
+
+def _blueprint_type() -> type:
+    async def blueprint(root: strawberry.Parent[Node], info: Info) -> Any:
+        return await info.context.loaders.by_id.load(root["blueprint"])
+
+    blueprint.__annotations__["return"] = (
+        f'Annotated["Blueprint", strawberry.lazy("{__name__}")] | None'
+    )
+
+    async def used_by(root: strawberry.Parent[Node], info: Info) -> Any:
+        return await info.context.loaders.users.load(root["id"])
+
+    used_by.__annotations__["return"] = (
+        f'list[Annotated["Blueprint", strawberry.lazy("{__name__}")]]'
+    )
+    return blueprint, used_by
+
+
+_blueprint_of, _used_by = _blueprint_type()
+
+
+def _element_type(
+    section: str, source: type, name: str, interfaces: tuple[type, ...], **kw: Any
+) -> type:
+    label = SECTION_LABELS.get(section, NodeLabel.BLUEPRINT).value
+    extra = _relations(kw.pop("relations", label))
+    if section != "blueprint":
+        extra["blueprint"] = strawberry.field(
+            resolver=_blueprint_of, description="The blueprint it belongs to."
+        )
+    else:
+        extra["used_by"] = strawberry.field(
+            resolver=_used_by, description="Blueprints that declare they build on it."
+        )
+    return object_type(
+        source,
+        name=name,
+        exclude=NOT_PROPERTIES[section],
+        json_fields=frozenset(JSON_PROPERTIES & source.model_fields.keys()),
+        extra=extra,
+        interfaces=interfaces,
+        is_type_of=_is_label(label, kw.pop("kind", None)),
+    )
+
+
+def _policy_interface() -> type:
+    return strawberry.interface(
+        type(
+            "Policy",
+            (Element,),
+            {
+                "__module__": __name__,
+                "__doc__": "A resilience or operations policy applied to flows or components.",
+                "__annotations__": {"kind": str},
+                "kind": strawberry.field(description="retry, timeout, dead_letter..."),
+            },
+        )
+    )
+
+
+Policy = _policy_interface()
+
+ELEMENT_TYPES: dict[str, type] = {}
+"""GraphQL type name -> type, for every element type (policies by kind)."""
+
+for _section, _model in SECTION_MODELS.items():
+    _name = {"classifications": "Classification"}.get(_section, _model.__name__)
+    ELEMENT_TYPES[_name] = _element_type(_section, _model, _name, (Element,))
+
+for _kind, _model in model.POLICY_MODELS.items():
+    ELEMENT_TYPES[_model.__name__] = _element_type(
+        "policies", _model, _model.__name__, (Policy,), relations="Policy", kind=_kind
+    )
+
+ELEMENT_TYPES["ContractVersion"] = object_type(
+    model.ContractVersion,
+    exclude=NOT_PROPERTIES["versions"],
+    json_fields=frozenset(JSON_PROPERTIES & model.ContractVersion.model_fields.keys()),
+    extra={**_relations("ContractVersion"), "blueprint": strawberry.field(resolver=_blueprint_of)},
+    interfaces=(Element,),
+    description="One version of a contract, with its fields by part.",
+    is_type_of=_is_label("ContractVersion"),
+)
+ELEMENT_TYPES["Field"] = object_type(
+    model.Field,
+    exclude=NOT_PROPERTIES["fields"],
+    extra={
+        **_relations("Field"),
+        "blueprint": strawberry.field(resolver=_blueprint_of),
+        "part": strawberry.field(resolver=lambda root: root.get("part"), graphql_type=str | None),
+    },
+    interfaces=(Element,),
+    description="A field of a contract version's request, response, message or error.",
+    is_type_of=_is_label("Field"),
+)
+ELEMENT_TYPES["Review"] = object_type(
+    model.Review,
+    extra={"blueprint": strawberry.field(resolver=_blueprint_of)},
+    interfaces=(Element,),
+    description="One review of a blueprint: `<blueprint>#review-<n>`.",
+    is_type_of=_is_label("Review"),
+)
+
+globals().update(ELEMENT_TYPES)

@@ -1,0 +1,60 @@
+"""The GraphQL endpoint: strawberry's ASGI view with Integraph's context and error format."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from graphql import ExecutionResult
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.asgi import GraphQL
+from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLHTTPResponse
+
+from integraph.api.errors import format_error
+from integraph.api.graphql.context import RequestContext
+
+
+class IntegraphGraphQL(GraphQL):
+    """Builds each request's context (principal, loaders) and formats its errors."""
+
+    async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
+        state = request.app.state
+        return RequestContext(
+            app=state.context,
+            principal=request.state.principal,
+            request=request,
+            metrics=state.metrics,
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:  # type: ignore[override]
+        request_id = request.scope.get("state", {}).get("request_id")
+        response: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            response["errors"] = [format_error(e, request_id) for e in result.errors]
+        return response  # type: ignore[return-value]
+
+
+class OperationMetrics(SchemaExtension):
+    """Counts each operation by name, type and outcome, and times it."""
+
+    def on_operation(self) -> Any:
+        began = time.perf_counter()
+        yield
+        execution = self.execution_context
+        context = execution.context
+        metrics = getattr(context, "metrics", None)
+        if metrics is None:
+            return
+        name = execution.operation_name or "anonymous"
+        try:
+            kind = execution.operation_type.value
+        except (AttributeError, RuntimeError, Exception):  # invalid documents have no type
+            kind = "invalid"
+        errors = execution.result.errors if execution.result else execution.pre_execution_errors
+        outcome = "error" if errors else "ok"
+        metrics.requests.labels(name, kind, outcome).inc()
+        metrics.latency.labels(name, kind).observe(time.perf_counter() - began)
