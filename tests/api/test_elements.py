@@ -57,7 +57,9 @@ async def test_a_flow_with_its_path_contract_versions_credential_and_masking(run
 
 
 async def test_an_unknown_or_other_kind_id_is_null(run) -> None:
-    data = await run('{ system(id: "landscape:nope") { id } flow(id: "landscape:payments") { id } }')
+    data = await run(
+        '{ system(id: "landscape:nope") { id } flow(id: "landscape:payments") { id } }'
+    )
     assert data == {"system": None, "flow": None}
 
 
@@ -117,4 +119,3 @@ async def test_a_blueprint_with_its_uses_users_and_elements(run) -> None:
     assert blueprint["uses"] == ["landscape"]
     assert any(e["__typename"] == "Flow" for e in blueprint["elements"])
     assert {b["id"] for b in data["landscape"]["usedBy"]} >= {"card-payments"}
-

@@ -17,17 +17,17 @@ SEED_BLUEPRINTS = [
 
 
 def test_up_loads_and_lints(cli_env: dict[str, str], graph: object) -> None:
-    proc = run_cli("up", "--blueprint", str(MINIMAL), env=cli_env, timeout=300)
+    proc = run_cli("up", "--no-serve", "--blueprint", str(MINIMAL), env=cli_env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "loaded blueprint 'minimal'" in proc.stdout
     assert " rules in " in proc.stdout  # the lint summary line
-    again = run_cli("up", "--blueprint", str(MINIMAL), env=cli_env, timeout=300)
+    again = run_cli("up", "--no-serve", "--blueprint", str(MINIMAL), env=cli_env, timeout=300)
     assert "created 0, updated 0, deleted 0" in again.stdout
 
 
 def test_up_loads_the_seed_knowledge_base(cli_env: dict[str, str], graph: object) -> None:
     """README command 1: `up` with no folder loads the four blueprints of seed/ and lints them."""
-    proc = run_cli("up", env=cli_env, timeout=600)
+    proc = run_cli("up", "--no-serve", env=cli_env, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
     assert "Traceback" not in proc.stderr
     loaded = re.findall(r"^loaded blueprint '([a-z0-9-]+)' from \S*seed: ", proc.stdout, re.M)
@@ -37,7 +37,7 @@ def test_up_loads_the_seed_knowledge_base(cli_env: dict[str, str], graph: object
     # the approved project's open errors (GOV-01), one blueprint's expired waiver (GOV-02)
     assert "GOV-01 " in proc.stdout and "GOV-02 " in proc.stdout
     assert "blueprint customer-and-channels (version 1.4.0) is approved but has" in proc.stdout
-    again = run_cli("up", env=cli_env, timeout=600)
+    again = run_cli("up", "--no-serve", env=cli_env, timeout=600)
     assert again.returncode == 0, again.stderr
     unchanged = re.findall(
         r"^loaded blueprint '([a-z0-9-]+)' .*\(created 0, updated 0, deleted 0\)",

@@ -66,7 +66,6 @@ def build_app(settings: Settings | None = None, *, context: AppContext | None = 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if context is not None:
-            _attach(app, context, metrics)
             yield
             return
         async with open_context(settings, schema="migrate") as opened:
@@ -93,6 +92,8 @@ def build_app(settings: Settings | None = None, *, context: AppContext | None = 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.metrics = metrics
+    if context is not None:  # usable at once, also by clients that skip the lifespan
+        _attach(app, context, metrics)
     return app
 
 

@@ -90,9 +90,10 @@ def _page_size(field: FieldNode) -> int:
 
 def limit_extensions(settings: Settings) -> list[Any]:
     """The schema extensions enforcing the configured limits."""
+    cost = cost_rule(settings.api_max_cost)
     return [
-        QueryDepthLimiter(max_depth=settings.api_max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.api_max_aliases),
-        MaxTokensLimiter(max_token_count=settings.api_max_tokens),
-        AddValidationRules([cost_rule(settings.api_max_cost)]),
+        lambda: QueryDepthLimiter(max_depth=settings.api_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.api_max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.api_max_tokens),
+        lambda: AddValidationRules([cost]),
     ]

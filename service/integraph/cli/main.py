@@ -15,6 +15,7 @@ from integraph.cli.generate import generate
 from integraph.cli.impact import impact
 from integraph.cli.lineage import lineage_command
 from integraph.cli.output import err_console
+from integraph.cli.serve import serve_command
 from integraph.cli.up import up_command
 from integraph.errors import IntegraphError
 
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("up")(up_command)
+app.command("serve")(serve_command)
 app.command("lint")(lint.lint_command)
 app.add_typer(lint.rules_app, name="rules")
 app.add_typer(contract.app, name="contract")

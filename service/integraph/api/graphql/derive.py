@@ -22,20 +22,25 @@ import strawberry
 from pydantic import BaseModel
 from strawberry.scalars import JSON
 
-Date = strawberry.scalar(
-    typing.NewType("Date", str),
-    name="Date",
-    description="A calendar date, ISO 8601 (`2026-12-01`).",
-    serialize=lambda value: value.isoformat() if isinstance(value, datetime.date) else str(value),
-    parse_value=lambda value: datetime.date.fromisoformat(value),
-)
-DateTime = strawberry.scalar(
-    typing.NewType("DateTime", str),
-    name="DateTime",
-    description="A moment, ISO 8601 with its offset (`2026-12-01T10:00:00+00:00`).",
-    serialize=lambda value: value.isoformat() if hasattr(value, "isoformat") else str(value),
-    parse_value=lambda value: datetime.datetime.fromisoformat(value),
-)
+Date = typing.NewType("Date", str)
+DateTime = typing.NewType("DateTime", str)
+SCALARS = {
+    Date: strawberry.scalar(
+        name="Date",
+        description="A calendar date, ISO 8601 (`2026-12-01`).",
+        serialize=lambda value: (
+            value.isoformat() if isinstance(value, datetime.date) else str(value)
+        ),
+        parse_value=lambda value: datetime.date.fromisoformat(value),
+    ),
+    DateTime: strawberry.scalar(
+        name="DateTime",
+        description="A moment, ISO 8601 with its offset (`2026-12-01T10:00:00+00:00`).",
+        serialize=lambda value: value.isoformat() if hasattr(value, "isoformat") else str(value),
+        parse_value=lambda value: datetime.datetime.fromisoformat(value),
+    ),
+}
+"""The schema's own scalars (`StrawberryConfig.scalar_map`): stored dates are ISO text."""
 
 _ENUMS: dict[type[Enum], Any] = {}
 _OBJECTS: dict[tuple[type, str], type] = {}

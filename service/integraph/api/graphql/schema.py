@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from integraph.api.graphql.derive import read_value
+from integraph.api.graphql.derive import SCALARS, read_value
 from integraph.api.graphql.queries import Query
 from integraph.api.graphql.results import RESULT_TYPES
 from integraph.api.graphql.types import ELEMENT_TYPES
@@ -18,6 +18,6 @@ def build_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         types=[*ELEMENT_TYPES.values(), *RESULT_TYPES],
-        config=StrawberryConfig(default_resolver=read_value),
+        config=StrawberryConfig(default_resolver=read_value, scalar_map=SCALARS),
         extensions=extensions or [],
     )

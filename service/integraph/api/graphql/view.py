@@ -12,6 +12,7 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLHTTPResponse
 
+from integraph.api.authn import ANONYMOUS
 from integraph.api.errors import format_error
 from integraph.api.graphql.context import RequestContext
 
@@ -21,9 +22,11 @@ class IntegraphGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
         state = request.app.state
+        # Only the GraphiQL page gets here unauthenticated (GraphQLRoute), and it reads nothing.
+        principal = request.scope.get("state", {}).get("principal") or ANONYMOUS
         return RequestContext(
             app=state.context,
-            principal=request.state.principal,
+            principal=principal,
             request=request,
             metrics=state.metrics,
         )
