@@ -21,16 +21,31 @@ from integraph.api.graphql.connections import (
     decode_cursor,
     encode_cursor,
 )
+from integraph.api.graphql.documents import DocumentInput, DocumentRefused, written
 from integraph.api.graphql.loaders import LABEL, Node
-from integraph.api.graphql.results import BlastRadiusType, Count, LintReportType
+from integraph.api.graphql.results import (
+    BlastRadiusType,
+    CompatibilityType,
+    ContractCheckType,
+    Count,
+    LineageType,
+    LintReportType,
+    WhatIfType,
+)
 from integraph.api.graphql.types import ELEMENT_TYPES, Element, Policy
+from integraph.compat.compare import diff_schema_files
 from integraph.graph import NodeLabel
 from integraph.impact.blast import Direction, blast_radius
+from integraph.impact.contract_check import check_contract
+from integraph.impact.lineage import lineage
+from integraph.impact.whatif import read_changeset, what_if
 from integraph.knowledge.lookup import resolve_id
+from integraph.limits import BlueprintLimits
 from integraph.lint.rules import Severity
 from integraph.lint.service import choose_rules, lint
 from integraph.model import (
     ClassificationCategory,
+    CompatibilityMode,
     FlowPattern,
     Lifecycle,
     TrustZone,
@@ -305,4 +320,52 @@ class Query:
         element_id = await resolve_id(store, element)
         return await blast_radius(
             store, element_id, direction=direction, depth=depth, limit=limit, offset=offset
+        )
+
+    @strawberry.field(
+        description="Where data travels (`integraph lineage`): a field id, a "
+        "classification id (pii, pci...) or a system id (what classified data reaches it)."
+    )
+    async def lineage(self, info: Info, subject: str) -> LineageType:  # type: ignore[valid-type]
+        return await lineage(info.context.app.store, subject)
+
+    @strawberry.field(description="Compare two schema documents, no graph (`contract diff`).")
+    def contract_diff(
+        self,
+        old: DocumentInput,
+        new: DocumentInput,
+        mode: CompatibilityMode = CompatibilityMode.BACKWARD,
+        deprecation_window_days: int | None = None,
+    ) -> CompatibilityType:  # type: ignore[valid-type]
+        if old.name == new.name:
+            raise DocumentRefused("name the old and the new document differently")
+        with written([old, new]) as folder:
+            return diff_schema_files(
+                folder / old.name,
+                folder / new.name,
+                mode=mode,
+                deprecation_window_days=deprecation_window_days,
+            )
+
+    @strawberry.field(
+        description="Check a proposed contract version against the stored "
+        "contract and the consumers it would break (`contract check`)."
+    )
+    async def contract_check(
+        self, info: Info, contract: str, proposal: DocumentInput
+    ) -> ContractCheckType:  # type: ignore[valid-type]
+        store = info.context.app.store
+        contract_id = await resolve_id(store, contract)
+        with written([proposal]) as folder:
+            return await check_contract(store, contract_id, folder / proposal.name)
+
+    @strawberry.field(description="What a change set would do, rolled back (`integraph whatif`).")
+    async def what_if(self, info: Info, changes: DocumentInput, depth: int = 3) -> WhatIfType:  # type: ignore[valid-type]
+        app = info.context.app
+        limits = BlueprintLimits.from_settings(app.settings)
+        with written([changes]) as folder:
+            changeset = read_changeset(folder / changes.name, limits=limits)
+        rules = choose_rules(config=app.lint_config)
+        return await what_if(
+            app.store, changeset, rules, config=app.lint_config, depth=depth, origin=changes.name
         )

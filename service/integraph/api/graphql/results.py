@@ -146,3 +146,82 @@ RESULT_TYPES: list[Any] = [
     AffectedType,
     BlastRadiusType,
 ]
+
+
+from integraph.compat.model import CompatibilityReport, Difference  # noqa: E402
+from integraph.impact.contract_check import BrokenConsumer, ContractCheck  # noqa: E402
+from integraph.impact.lineage import CarriedField, Hop, Lineage  # noqa: E402
+from integraph.impact.whatif import WhatIfReport  # noqa: E402
+
+CarriedFieldType = object_type(CarriedField, name="CarriedField", description="A field on a hop.")
+HopType = object_type(Hop, name="LineageHop", description="One flow carrying the data onward.")
+LineageType = object_type(
+    Lineage,
+    name="Lineage",
+    extra={
+        "gaps": strawberry.field(
+            resolver=lambda root: root.gaps,
+            graphql_type=list[HopType],  # type: ignore[valid-type]
+            description="Hops missing a duty (masking, encryption, audit logging).",
+        )
+    },
+    description="Where a field, a classification or a system's data travels.",
+)
+DifferenceType = object_type(
+    Difference, name="SchemaDifference", description="One difference between two versions."
+)
+CompatibilityType = object_type(
+    CompatibilityReport,
+    name="CompatibilityReport",
+    extra={
+        "compatible": strawberry.field(
+            resolver=lambda root: root.compatible,
+            graphql_type=bool,
+            description="No breaking difference under the mode.",
+        )
+    },
+    description="All differences between two versions and the verdict under a mode.",
+)
+BrokenConsumerType = object_type(
+    BrokenConsumer, name="BrokenConsumer", description="A consumer a proposal would break."
+)
+ContractCheckType = object_type(
+    ContractCheck,
+    name="ContractCheck",
+    extra={
+        "compatible": strawberry.field(
+            resolver=lambda root: root.compatible,
+            graphql_type=bool,
+            description="The proposal breaks nothing under the contract's mode.",
+        )
+    },
+    description="A proposed contract version checked against the stored one and its consumers.",
+)
+WhatIfType = object_type(
+    WhatIfReport,
+    name="WhatIfReport",
+    exclude={"changeset"},
+    extra={
+        "touched": strawberry.field(
+            resolver=lambda root: root.changeset.touched,
+            graphql_type=list[str],
+            description="Elements the change set modifies or removes.",
+        ),
+        "added": strawberry.field(
+            resolver=lambda root: root.changeset.added,
+            graphql_type=list[str],
+            description="Elements the change set adds.",
+        ),
+    },
+    description="What a change set would do: findings appearing and disappearing, blast radius.",
+)
+RESULT_TYPES += [
+    CarriedFieldType,
+    HopType,
+    LineageType,
+    DifferenceType,
+    CompatibilityType,
+    BrokenConsumerType,
+    ContractCheckType,
+    WhatIfType,
+]
