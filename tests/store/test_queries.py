@@ -27,7 +27,13 @@ def test_split_statements_ignores_comments_and_blank_lines() -> None:
     ]
 
 
+PENDING_MIGRATIONS = {7}
+"""Versions taken on another branch, not merged yet (007: the API tokens): the only gaps
+allowed. Empty this set once they are merged."""
+
+
 def test_migrations_are_numbered_without_gaps() -> None:
     versions = [m.version for m in available_migrations()]
-    assert versions == list(range(1, len(versions) + 1))
+    assert versions == sorted(set(versions))
+    assert set(range(1, versions[-1] + 1)) - set(versions) <= PENDING_MIGRATIONS
     assert all(m.path.parent == cypher_dir() / "schema" for m in available_migrations())
