@@ -3,26 +3,36 @@ element, blueprint, actor and time, invisible to everything that reads blueprint
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from integraph.changes import apply as apply_module
 from integraph.changes.audit_trail import AuditChange, audit_trail
+from integraph.changes.elements import delete_element, upsert_element
+from integraph.changes.errors import NotFound
 from integraph.errors import IntegraphError
 from integraph.knowledge import load as load_module
-from integraph.knowledge.load import load_knowledge, load_landscape
+from integraph.knowledge.load import export_blueprint, load_knowledge, load_landscape
+from integraph.lint.service import choose_rules, lint
 from integraph.model import Blueprint, Landscape, System
 from integraph.store import audit as audit_store
 from integraph.store.audit import MAX_DETAILED, AuditContext
 from integraph.store.driver import Store
 from tests.changes.conftest import (
+    APPROVER,
+    EDITOR,
     KNOWLEDGE,
+    audit_nodes,
+    prop,
     whole_graph,
 )
 
 API_LOAD = AuditContext(actor="ci-bot", via="token", operation="load")
+LEDGER = {"id": "ledger", "name": "Ledger", "trust_zone": "internal"}
 
 
 async def test_a_load_writes_one_entry_per_blueprint_it_changes(graph: Store) -> None:
@@ -89,6 +99,77 @@ async def test_a_big_change_keeps_states_for_the_first_changes_only(graph: Store
     assert found.id == entry.id
     assert found.changes == (AuditChange(element="big:s0249", kind=None, change="created"),)
     assert await audit_trail(graph, element="big:s9999") == []
+
+
+async def test_filters_and_paging(knowledge: Store) -> None:
+    first = await upsert_element(knowledge, EDITOR, "card-payments", "systems", LEDGER)
+    second = await upsert_element(knowledge, APPROVER, "landscape", "systems", LEDGER)
+    third = await delete_element(knowledge, EDITOR, "card-payments:ledger")
+    ids = [e.id for e in await audit_trail(knowledge)]
+    assert ids == [third.audit_entry, second.audit_entry, first.audit_entry]
+
+    by_element = await audit_trail(knowledge, element="card-payments:ledger")
+    assert [e.id for e in by_element] == [third.audit_entry, first.audit_entry]
+    assert [e.id for e in await audit_trail(knowledge, blueprint="landscape")] == [
+        second.audit_entry
+    ]
+    assert [e.id for e in await audit_trail(knowledge, actor="eve")] == [
+        third.audit_entry,
+        first.audit_entry,
+    ]
+    tomorrow = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
+    assert await audit_trail(knowledge, since=tomorrow) == []
+    assert len(await audit_trail(knowledge, since=datetime.date(2020, 1, 1))) == 3
+    page = await audit_trail(knowledge, limit=2)
+    rest = await audit_trail(knowledge, limit=2, before_cursor=page[-1].id)
+    assert [e.id for e in page + rest] == ids
+    with pytest.raises(NotFound):
+        await audit_trail(knowledge, before_cursor="no-such-entry")
+    with pytest.raises(IntegraphError, match="limit"):
+        await audit_trail(knowledge, limit=0)
+
+
+async def test_audit_nodes_are_invisible_to_lint_export_and_loads(
+    knowledge: Store, tmp_path: Path
+) -> None:
+    rules = choose_rules(ids=["CON-01", "SEC-07", "GOV-03"])
+    quiet = await lint(knowledge, rules, fail_on=None)
+    await export_blueprint(knowledge, tmp_path / "before")
+    await upsert_element(knowledge, EDITOR, "card-payments", "systems", LEDGER)
+    await delete_element(knowledge, EDITOR, "card-payments:ledger")
+    assert await audit_nodes(knowledge) == 4  # two entries, a change each
+
+    loud = await lint(knowledge, rules, fail_on=None)
+    assert [f.fingerprint for f in loud.findings] == [f.fingerprint for f in quiet.findings]
+    await export_blueprint(knowledge, tmp_path / "after")
+    for path in sorted((tmp_path / "before").rglob("*.yaml")):
+        after = tmp_path / "after" / path.relative_to(tmp_path / "before")
+        assert after.read_text() == path.read_text()
+    rows = await knowledge.read("queries/lint/graph_pass")
+    elements = await knowledge.read_transaction(
+        lambda tx: tx.run_text("MATCH (n) WHERE n:Element RETURN count(n) AS n")
+    )
+    assert rows[0]["elements"] == elements[0]["n"]
+
+    await knowledge.write("queries/db/clear")
+    assert await audit_nodes(knowledge) == 0
+
+
+async def test_a_mutation_that_fails_halfway_leaves_no_trace(
+    knowledge: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = await whole_graph(knowledge)
+
+    async def write_then_fail(*args: Any, **kwargs: Any) -> str:
+        await audit_store.write_entry(*args, **kwargs)  # the entry is written...
+        raise IntegraphError("the server went away")  # ...and the transaction fails
+
+    monkeypatch.setattr(apply_module, "write_entry", write_then_fail)
+    with pytest.raises(IntegraphError, match="went away"):
+        await upsert_element(knowledge, EDITOR, "card-payments", "systems", LEDGER)
+    assert await prop(knowledge, "card-payments:ledger", "id") is None
+    assert await whole_graph(knowledge) == before
+    assert await audit_nodes(knowledge) == 0
 
 
 async def test_a_load_that_fails_halfway_leaves_no_trace(
