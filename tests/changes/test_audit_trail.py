@@ -4,6 +4,7 @@ element, blueprint, actor and time, invisible to everything that reads blueprint
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from tests.changes.conftest import (
     prop,
     whole_graph,
 )
+from tests.conftest import run_cli
 
 API_LOAD = AuditContext(actor="ci-bot", via="token", operation="load")
 LEDGER = {"id": "ledger", "name": "Ledger", "trust_zone": "internal"}
@@ -183,3 +185,57 @@ async def test_a_load_that_fails_halfway_leaves_no_trace(
     with pytest.raises(IntegraphError, match="went away"):
         await load_knowledge(graph, [KNOWLEDGE], audit=API_LOAD)
     assert await whole_graph(graph) == {"nodes": [], "rels": []}
+
+
+async def test_the_audit_trail_command(
+    graph: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    loaded = run_cli("load", str(KNOWLEDGE), env=cli_env)
+    assert loaded.returncode == 0, loaded.stderr
+    await upsert_element(
+        graph,
+        EDITOR,
+        "card-payments",
+        "policies",
+        {
+            "id": "timeout-checkout",
+            "kind": "timeout",
+            "applies_to": ["checkout-to-payments"],
+            "connect_timeout_ms": 500,
+            "request_timeout_ms": 1500,
+            "total_budget_ms": 6000,
+        },
+    )
+
+    shown = run_cli("audit-trail", "--element", "timeout-checkout", env=cli_env)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert len(lines) == 5, shown.stdout  # the mutation, then the load that created it
+    assert "eve (token)  upsert_element  card-payments  upserted policy" in lines[0]
+    assert lines[1].split() == ["updated", "Policy", "card-payments:timeout-checkout"]
+    assert lines[2].strip() == "request_timeout_ms: 2000 -> 1500"
+    assert "local (local)  load  card-payments  loaded from files: 16 created" in lines[3]
+    assert lines[4].split() == ["created", "Policy", "card-payments:timeout-checkout"]
+
+    listed = run_cli("audit-trail", "--format", "json", env=cli_env)
+    assert listed.returncode == 0, listed.stderr
+    entries = json.loads(listed.stdout)
+    assert [(e["actor"], e["via"], e["operation"], e["blueprint"]) for e in entries] == [
+        ("eve", "token", "upsert_element", "card-payments"),
+        *[("local", "local", "load", b) for b in ("crm-sync", "card-payments", "landscape")],
+    ]
+    assert entries[0]["changes"][0]["before"]["properties"]["request_timeout_ms"] == 2000
+
+    narrowed = run_cli(
+        "audit-trail", "-b", "landscape", "--actor", "local", "--since", "2020-01-01",
+        "--limit", "1", "-f", "json", env=cli_env,
+    )  # fmt: skip
+    assert [e["blueprint"] for e in json.loads(narrowed.stdout)] == ["landscape"]
+    page = run_cli("audit-trail", "--limit", "1", env=cli_env)
+    assert f"--before {entries[0]['id']}" in page.stdout
+    older = run_cli("audit-trail", "--before", entries[0]["id"], "-f", "json", env=cli_env)
+    assert [e["id"] for e in json.loads(older.stdout)] == [e["id"] for e in entries[1:]]
+    none = run_cli("audit-trail", "--actor", "nobody", env=cli_env)
+    assert none.stdout.strip() == "no audit entries match"
+    bad = run_cli("audit-trail", "--since", "yesterday", env=cli_env)
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr

@@ -10,6 +10,7 @@ from typer.exceptions import TyperException
 from integraph import __version__
 from integraph.blueprint.errors import BlueprintInvalid
 from integraph.cli import blueprint, contract, db, lint
+from integraph.cli.audit_trail import audit_trail_command
 from integraph.cli.changes import contract_check, whatif
 from integraph.cli.generate import generate
 from integraph.cli.impact import impact
@@ -35,6 +36,7 @@ app.command("whatif")(whatif)
 app.command("generate")(generate)
 contract.app.command("check")(contract_check)
 app.command("lineage")(lineage_command)
+app.command("audit-trail")(audit_trail_command)
 for command in (blueprint.validate, blueprint.load, blueprint.export, blueprint.schema):
     app.command()(command)
 
