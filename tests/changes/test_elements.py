@@ -266,3 +266,24 @@ async def test_changes_of_one_blueprint_run_one_after_the_other(knowledge: Store
         lambda tx: tx.run_text("MATCH (f:Flow) WHERE NOT (f)-[:FROM]->() RETURN f.id AS id")
     )
     assert rows == []
+
+
+async def test_a_change_waits_for_changes_of_the_blueprints_it_uses(knowledge: Store) -> None:
+    """Deleting a landscape system while a project starts referring to it: never both."""
+    ledger = {"id": "ledger", "name": "Ledger", "trust_zone": "internal"}
+    flow = {**NEW_FLOW, "id": "ledger-feed", "source": "ledger", "credential": None}
+    for _ in range(3):
+        await upsert_element(knowledge, ADMIN, "landscape", "systems", ledger)
+        outcomes = await asyncio.gather(
+            delete_element(knowledge, ADMIN, "landscape:ledger"),
+            upsert_element(knowledge, EDITOR, "card-payments", "flows", flow),
+            return_exceptions=True,
+        )
+        failed = [o for o in outcomes if isinstance(o, BaseException)]
+        assert len(failed) == 1 and isinstance(failed[0], MutationRefused), outcomes
+        if failed[0] is outcomes[0]:  # the flow came first: remove it for another round
+            await delete_element(knowledge, EDITOR, "card-payments:ledger-feed")
+    rows = await knowledge.read_transaction(
+        lambda tx: tx.run_text("MATCH (f:Flow) WHERE NOT (f)-[:FROM]->() RETURN f.id AS id")
+    )
+    assert rows == []

@@ -1,15 +1,15 @@
 """One change to a stored blueprint: read, edit, validate, write and audit, in one transaction.
 
 Every service of this package goes through ``apply_change``. In one write transaction it
-locks the blueprint (changes of one blueprint run one after the other, each validating what
-the previous one left), reads it as stored and hands its content, as its files would hold it,
-to the service's edit; validates the edited content with the checks a load of files runs
-(schema, secrets, references within the blueprint and into the blueprints it uses:
-``blueprint/content.py``, ``knowledge/resolve.py``); refuses to delete elements that others,
-in any blueprint, still refer to; writes through the writer (``store/writer.write_blueprint``:
-content hashes, so only what changed is rewritten; derived facts; the graph version) and
-writes the audit entry. A refusal anywhere raises before the commit, so nothing is written,
-audit entry included.
+locks the blueprint and those it uses (changes of a blueprint, and of one it builds on, run
+one after the other, each validating what the previous one left), reads it as stored and
+hands its content, as its files would hold it, to the service's edit; validates the edited
+content with the checks a load of files runs (schema, secrets, references within the
+blueprint and into the blueprints it uses: ``blueprint/content.py``,
+``knowledge/resolve.py``); refuses to delete elements that others, in any blueprint, still
+refer to; writes through the writer (``store/writer.write_blueprint``: content hashes, so
+only what changed is rewritten; derived facts; the graph version) and writes the audit entry.
+A refusal anywhere raises before the commit, so nothing is written, audit entry included.
 
 The whole blueprint is validated, not only the element, because that is what catches what one
 element alone cannot show (a flow naming a version its contract lacks, a supersession cycle, a
@@ -38,7 +38,7 @@ from integraph.knowledge.resolve import Pending, resolve_references
 from integraph.model import LIST_SECTIONS, Landscape, qualify
 from integraph.store.audit import AuditContext, ChangeLog, write_entry
 from integraph.store.driver import Store, Tx
-from integraph.store.writer import lock_blueprint, read_rows, referrers, write_blueprint
+from integraph.store.writer import lock_blueprints, read_rows, referrers, write_blueprint
 
 Content = dict[str, Any]
 """A blueprint's content by section, as its files would hold it (``landscape_content``)."""
@@ -80,7 +80,10 @@ async def apply_change(
     transaction; ``what`` names the change in refusals (`upsert of flow 'shop:checkout'`)."""
 
     async def work(tx: Tx) -> Applied:
-        if not await lock_blueprint(tx, blueprint):  # before reading: see the query
+        # Before reading (see the query): this blueprint and those it uses, whose elements
+        # it may come to refer to while a change of theirs deletes them.
+        uses = {row["id"]: row["uses"] for row in await tx.run("queries/knowledge/blueprint_uses")}
+        if blueprint not in await lock_blueprints(tx, [blueprint, *uses.get(blueprint, [])]):
             raise NotFound(f"no blueprint '{blueprint}' in the graph; load it first")
         if check is not None:
             await check(tx)
@@ -91,7 +94,7 @@ async def apply_change(
         # What the edit removed is checked first: "X refers to it" says more than the
         # dangling references validation would find in X.
         await _refuse_if_referred(tx, _removed(blueprint, rows, before, content), what)
-        after, resolved = await _validate(tx, blueprint, content, before, what)
+        after, resolved = await _validate(tx, blueprint, content, before, what, uses)
         new_rows = to_graph(after, blueprint, resolved)
         old_ids = {row["id"] for node_rows in rows.nodes.values() for row in node_rows}
         new_ids = {row["id"] for node_rows in new_rows.nodes.values() for row in node_rows}
@@ -108,7 +111,12 @@ async def apply_change(
 
 
 async def _validate(
-    tx: Tx, blueprint: str, content: Content, before: Landscape, what: str
+    tx: Tx,
+    blueprint: str,
+    content: Content,
+    before: Landscape,
+    what: str,
+    uses: dict[str, list[str]],
 ) -> tuple[Landscape, dict[str, str]]:
     """The edited landscape, checked as files are, and its references into used blueprints."""
     external: list[ExternalReference] = []
@@ -120,8 +128,7 @@ async def _validate(
         raise MutationRefused(what, problems_of(blueprint, invalid.issues)) from None
     # Known elements keep where their files define them; the new ones have no file.
     after = validated.model_copy(update={"sources": dict(before.sources)})
-    uses = await tx.run("queries/knowledge/blueprint_uses")
-    loaded = {row["id"]: row["uses"] for row in uses if row["id"] != blueprint}
+    loaded = {name: used for name, used in uses.items() if name != blueprint}
     try:
         resolved = await resolve_references(tx, [Pending(blueprint, after, external)], loaded)
     except BlueprintInvalid as invalid:

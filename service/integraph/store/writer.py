@@ -193,10 +193,12 @@ async def write_blueprint(
     return counts
 
 
-async def lock_blueprint(tx: Tx, blueprint_id: str) -> bool:
-    """Hold a write lock on the blueprint until the transaction ends, so that changes of it
-    made through the service run one after the other; False if there is no such blueprint."""
-    return bool(await tx.run("queries/changes/lock_blueprint", blueprint=blueprint_id))
+async def lock_blueprints(tx: Tx, blueprint_ids: list[str]) -> set[str]:
+    """Hold write locks on the blueprints until the transaction ends, so that the changes
+    made through the service that lock one of them run one after the other; the ids of those
+    that exist."""
+    rows = await tx.run("queries/changes/lock_blueprint", blueprints=sorted(set(blueprint_ids)))
+    return {row["id"] for row in rows}
 
 
 async def referrers(
