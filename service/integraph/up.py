@@ -9,6 +9,7 @@ from integraph.context import AppContext
 from integraph.knowledge.load import LoadReport, load_knowledge
 from integraph.lint.findings import LintReport
 from integraph.lint.service import choose_rules, lint
+from integraph.store.audit import AuditContext
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,9 @@ async def up(context: AppContext, blueprint_dir: Path) -> UpReport:
     the graph."""
     if not any(blueprint_dir.rglob("*.yaml")):
         return UpReport(blueprint_dir, [], None)
-    loaded = await load_knowledge(context.store, [blueprint_dir], prune=True)
+    loaded = await load_knowledge(
+        context.store, [blueprint_dir], prune=True, audit=AuditContext.local("up")
+    )
     rules = choose_rules(config=context.lint_config)
     findings = await lint(context.store, rules, config=context.lint_config, fail_on=None)
     return UpReport(blueprint_dir, loaded, findings)

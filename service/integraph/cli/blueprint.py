@@ -20,6 +20,7 @@ from integraph.knowledge.load import (
     validate_knowledge,
 )
 from integraph.limits import BlueprintLimits
+from integraph.store.audit import AuditContext
 
 PATHS = typer.Argument(..., help="Blueprint files or folders (read recursively).", exists=True)
 
@@ -67,11 +68,14 @@ def load(
     `integraph export` writes): all of them load in one transaction, each after those it uses.
     """
     only = blueprint or None
+    audit = AuditContext.local("load")
 
     async def work(context: AppContext) -> list[LoadReport]:
         limits = BlueprintLimits.from_settings(context.settings)
         if not is_terminal():
-            return await load_knowledge(context.store, paths, prune=prune, limits=limits, only=only)
+            return await load_knowledge(
+                context.store, paths, prune=prune, limits=limits, only=only, audit=audit
+            )
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -86,7 +90,13 @@ def load(
                 bar.update(task, description=f"loading {step}", completed=done, total=total)
 
             return await load_knowledge(
-                context.store, paths, prune=prune, progress=progress, limits=limits, only=only
+                context.store,
+                paths,
+                prune=prune,
+                progress=progress,
+                limits=limits,
+                only=only,
+                audit=audit,
             )
 
     for report in run_in_context(work):

@@ -30,6 +30,7 @@ from integraph.knowledge.digest import files_digest
 from integraph.knowledge.resolve import Pending, check_offline, load_order, resolve_references
 from integraph.limits import DEFAULT_LIMITS, BlueprintLimits
 from integraph.model import Landscape
+from integraph.store.audit import AuditContext, ChangeLog, write_entry
 from integraph.store.driver import Store, Tx
 from integraph.store.writer import Progress, WriteCounts, prune_blueprint, read_rows, write_rows
 
@@ -84,9 +85,12 @@ async def load_blueprint(
     prune: bool = False,
     progress: Progress | None = None,
     limits: BlueprintLimits | None = None,
+    audit: AuditContext | None = None,
 ) -> LoadReport:
     """Load the one blueprint in `paths` (see `load_knowledge`); several are refused."""
-    reports = await load_knowledge(store, paths, prune=prune, progress=progress, limits=limits)
+    reports = await load_knowledge(
+        store, paths, prune=prune, progress=progress, limits=limits, audit=audit
+    )
     if len(reports) != 1:
         names = ", ".join(r.blueprint for r in reports)
         raise IntegraphError(f"the paths hold {len(reports)} blueprints ({names}), not one")
@@ -101,6 +105,7 @@ async def load_knowledge(
     progress: Progress | None = None,
     limits: BlueprintLimits | None = None,
     only: Collection[str] | None = None,
+    audit: AuditContext | None = None,
 ) -> list[LoadReport]:
     """Load the blueprints in `paths` (one, or a folder with one sub-folder per blueprint),
     all in a single transaction: every one fully, or nothing at all.
@@ -110,6 +115,9 @@ async def load_knowledge(
     whose files are those of their last load (same digest, see ``digest.py``) are not parsed
     again: their report says every element is unchanged. `only` narrows the load to those
     blueprint ids. The reports come in load order (each blueprint after those it uses).
+
+    With `audit`, each blueprint the load changes gets an audit entry in the same transaction
+    (who, how, and the elements created, updated and deleted; see ``store/audit.py``).
     """
     began = time.monotonic()
     limits = limits or DEFAULT_LIMITS
@@ -131,7 +139,9 @@ async def load_knowledge(
     if not changed:
         return unchanged
     pending, digests, notices = _read_all(paths, changed, limits)
-    reports = await _write(store, pending, digests, prune=prune, progress=progress, began=began)
+    reports = await _write(
+        store, pending, digests, prune=prune, progress=progress, began=began, audit=audit
+    )
     reports = [dataclasses.replace(r, notices=tuple(notices.get(r.blueprint, ()))) for r in reports]
     return unchanged + reports
 
@@ -172,18 +182,21 @@ async def _write(
     prune: bool,
     progress: Progress | None,
     began: float,
+    audit: AuditContext | None = None,
 ) -> list[LoadReport]:
     """Resolve, write every blueprint, then prune (so references dropped in the same load do
-    not hold anything back), and record each load, in one transaction."""
+    not hold anything back), and record each load (and its audit entry), in one transaction."""
 
     async def work(tx: Tx) -> list[tuple[Pending, WriteCounts, int]]:
-        written = await write_pending(tx, pending, progress=progress)
+        logs = {item.blueprint: ChangeLog() for item in pending} if audit else {}
+        written = await write_pending(tx, pending, progress=progress, logs=logs)
         results = []
         for item, rows, counts in written:
             deleted = 0
+            log = logs.get(item.blueprint)
             if prune:
                 kept = [row["id"] for node_rows in rows.nodes.values() for row in node_rows]
-                deleted = await prune_blueprint(tx, item.blueprint, kept)
+                deleted = await prune_blueprint(tx, item.blueprint, kept, log=log)
             await tx.run(
                 "queries/load/record_load",
                 blueprint=item.blueprint,
@@ -192,6 +205,8 @@ async def _write(
                 relationships=counts.relationships,
                 pruned=prune,
             )
+            if audit is not None and log is not None and log.changed:
+                await write_entry(tx, audit, item.blueprint, log, summary=load_summary(log))
             results.append((item, counts, deleted))
         return results
 
@@ -212,10 +227,15 @@ async def _write(
 
 
 async def write_pending(
-    tx: Tx, pending: list[Pending], *, progress: Progress | None = None
+    tx: Tx,
+    pending: list[Pending],
+    *,
+    progress: Progress | None = None,
+    logs: dict[str, ChangeLog] | None = None,
 ) -> list[tuple[Pending, GraphRows, WriteCounts]]:
     """Resolve the references of blueprints read from files against the graph (and each
-    other), then write them, each after those it uses, in the caller's transaction."""
+    other), then write them, each after those it uses, in the caller's transaction (telling
+    ``logs[blueprint]``, when there is one, what changed)."""
     ordered = load_order(pending)
     loaded_uses = {
         row["id"]: row["uses"] for row in await tx.run("queries/knowledge/blueprint_uses")
@@ -226,9 +246,19 @@ async def write_pending(
     written = []
     for item in ordered:
         rows = to_graph(item.landscape, item.blueprint, resolved[item.blueprint])
-        counts = await write_rows(tx, rows, item.blueprint, progress=progress)
+        log = (logs or {}).get(item.blueprint)
+        counts = await write_rows(tx, rows, item.blueprint, progress=progress, log=log)
         written.append((item, rows, counts))
     return written
+
+
+def load_summary(log: ChangeLog) -> str:
+    """The one line an audit entry of a load says."""
+    counts = log.counts
+    return (
+        f"loaded from files: {counts['created']} created, {counts['updated']} updated, "
+        f"{counts['deleted']} deleted"
+    )
 
 
 def validate_knowledge(paths: list[Path], *, limits: BlueprintLimits | None = None) -> Validation:
@@ -297,9 +327,11 @@ async def load_landscape(
     progress: Progress | None = None,
     began: float | None = None,
     digest: str | None = None,
+    audit: AuditContext | None = None,
 ) -> LoadReport:
     """Write an already validated landscape in a single transaction, with the record of the
-    load (``digest``: of the files it came from, None for a landscape built in memory).
+    load (``digest``: of the files it came from, None for a landscape built in memory) and,
+    with ``audit``, its audit entry.
 
     References into other blueprints must be full identifiers (`landscape:crm`) of elements
     in the graph."""
@@ -310,7 +342,8 @@ async def load_landscape(
     elements = landscape.count().total
 
     async def work(tx: Tx):  # type: ignore[no-untyped-def]
-        counts = await write_rows(tx, rows, blueprint, prune=prune, progress=progress)
+        log = ChangeLog() if audit else None
+        counts = await write_rows(tx, rows, blueprint, prune=prune, progress=progress, log=log)
         await tx.run(
             "queries/load/record_load",
             blueprint=blueprint,
@@ -319,6 +352,8 @@ async def load_landscape(
             relationships=counts.relationships,
             pruned=prune,
         )
+        if audit is not None and log is not None and log.changed:
+            await write_entry(tx, audit, blueprint, log, summary=load_summary(log))
         return counts
 
     counts = await store.write_transaction(work)

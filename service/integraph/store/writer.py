@@ -2,7 +2,9 @@
 
 Inside one transaction (the caller's): find what exists, merge nodes label by label with
 UNWIND, rewrite the outgoing relationships of every loaded element, and optionally prune the
-blueprint's elements that are no longer in its files.
+blueprint's elements that are no longer in its files. Given a ``ChangeLog``, it also notes
+what it created, updated and deleted, for the audit entry the caller writes in the same
+transaction (``store/audit.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from integraph.errors import IntegraphError
 from integraph.graph import WRITTEN_AT_END, GraphRows, NodeLabel, RelType, holder
+from integraph.store.audit import ChangeLog, row_states, stored_states
 from integraph.store.derived import derive_facts
 from integraph.store.driver import Store, Tx
 
@@ -69,8 +72,11 @@ async def write_rows(
     *,
     prune: bool = False,
     progress: Progress | None = None,
+    log: ChangeLog | None = None,
 ) -> WriteCounts:
-    """Write one blueprint's rows; idempotent (MERGE by id), all in the caller's transaction."""
+    """Write one blueprint's rows; idempotent (MERGE by id), all in the caller's transaction.
+
+    ``log`` (optional) is told what was created, updated and deleted, with states."""
     for label in rows.nodes:
         NodeLabel(label)  # only the fixed labels reach Cypher
     for rel_type in rows.rels:
@@ -89,6 +95,8 @@ async def write_rows(
     labels = {row["id"]: label for label, node_rows in rows.nodes.items() for row in node_rows}
     changed_kind = [i for i, row in existing.items() if row["label"] != labels[i]]
     await _refuse_if_referred(tx, blueprint_id, changed_kind, "changes the kind of")
+    if log is not None:  # before anything is rewritten: the states before are read here
+        await _log_writes(tx, log, rows, ids, existing, hashes, labels)
     for batch in _batches(changed_kind):
         await tx.run("queries/load/delete_elements", ids=batch)
 
@@ -138,7 +146,7 @@ async def write_rows(
             if progress:
                 progress("relationships", done, total)
 
-    deleted = await prune_blueprint(tx, blueprint_id, ids) if prune else 0
+    deleted = await prune_blueprint(tx, blueprint_id, ids, log=log) if prune else 0
     await derive_facts(tx)
     await mark_graph_changed(tx)
     return WriteCounts(
@@ -150,18 +158,21 @@ async def write_rows(
     )
 
 
-async def prune_blueprint(tx: Tx, blueprint_id: str, kept: list[str]) -> int:
+async def prune_blueprint(
+    tx: Tx, blueprint_id: str, kept: list[str], *, log: ChangeLog | None = None
+) -> int:
     """Delete the blueprint's elements whose ids are not in `kept`; how many were deleted.
 
     Refused (LoadConflict, naming the referring elements and their files) when elements of
     other blueprints still refer to one of them: a load of several blueprints writes them all
     before pruning any, so that references dropped in the same load do not count.
     """
-    stale = [
-        row["id"]
-        for row in await tx.run("queries/load/stale_elements", blueprint=blueprint_id, ids=kept)
-    ]
+    rows = await tx.run("queries/load/stale_elements", blueprint=blueprint_id, ids=kept)
+    stale = [row["id"] for row in rows]
     await _refuse_if_referred(tx, blueprint_id, stale, "removes")
+    if log is not None and stale:
+        before = await stored_states(tx, stale[: log.room()])
+        log.add("deleted", stale, {row["id"]: row["label"] for row in rows}, before, {})
     for batch in _batches(stale):
         await tx.run("queries/load/delete_elements", ids=batch)
     if stale:
@@ -170,33 +181,88 @@ async def prune_blueprint(tx: Tx, blueprint_id: str, kept: list[str]) -> int:
     return len(stale)
 
 
-async def _refuse_if_referred(tx: Tx, blueprint_id: str, ids: list[str], change: str) -> None:
-    referrers = [
+async def write_blueprint(
+    tx: Tx, rows: GraphRows, blueprint_id: str, log: ChangeLog
+) -> WriteCounts:
+    """Make the stored blueprint exactly ``rows`` (its whole content, as changed by a service
+    call rather than by its files): write what changed, delete what is gone, and forget the
+    digest of its last load's files, which no longer describe it (the next load of those
+    files is a full one). Deletions must have been checked for referrers (``referrers``)."""
+    counts = await write_rows(tx, rows, blueprint_id, prune=True, log=log)
+    await tx.run("queries/load/forget_digest", blueprint=blueprint_id)
+    return counts
+
+
+async def lock_blueprints(tx: Tx, blueprint_ids: list[str]) -> set[str]:
+    """Hold write locks on the blueprints until the transaction ends, so that the changes
+    made through the service that lock one of them run one after the other; the ids of those
+    that exist."""
+    rows = await tx.run("queries/changes/lock_blueprint", blueprints=sorted(set(blueprint_ids)))
+    return {row["id"] for row in rows}
+
+
+async def referrers(
+    tx: Tx, ids: list[str], *, blueprint: str | None = None
+) -> list[dict[str, Any]]:
+    """The elements holding a relationship to one of ``ids`` (other than ``ids`` themselves):
+    of blueprints other than ``blueprint`` when it is given, of any blueprint otherwise. Each
+    {element, kind, referrer, referrer_kind, blueprint, type, file, line}."""
+    at_end = sorted(WRITTEN_AT_END)
+    if blueprint is None:  # a mutation deletes a few elements: one call, excluding them all
+        return await tx.run("queries/load/referrers", ids=ids, at_end=at_end)
+    return [
         row
         for batch in _batches(ids)
         for row in await tx.run(
-            "queries/load/foreign_referrers",
-            ids=batch,
-            blueprint=blueprint_id,
-            at_end=sorted(WRITTEN_AT_END),
+            "queries/load/foreign_referrers", ids=batch, blueprint=blueprint, at_end=at_end
         )
     ]
-    if not referrers:
+
+
+async def _refuse_if_referred(tx: Tx, blueprint_id: str, ids: list[str], change: str) -> None:
+    referrers_found = await referrers(tx, ids, blueprint=blueprint_id)
+    if not referrers_found:
         return
     shown = [
         f"{r['kind'].lower()} '{r['element']}' is referred to by {r['referrer_kind'].lower()} "
         f"'{r['referrer']}' ({r['type']}, {r['file'] or '?'}:{r['line'] or '?'})"
-        for r in referrers[:10]
+        for r in referrers_found[:10]
     ]
-    more = f"; and {len(referrers) - 10} more" if len(referrers) > 10 else ""
+    more = f"; and {len(referrers_found) - 10} more" if len(referrers_found) > 10 else ""
     raise LoadConflict(
-        f"the load {change} {len({r['element'] for r in referrers})} element(s) of "
+        f"the load {change} {len({r['element'] for r in referrers_found})} element(s) of "
         f"'{blueprint_id}' that other blueprints refer to; nothing was loaded: "
         + "; ".join(shown)
         + more
         + " (change those references in the same load, or keep the elements)",
-        referrers,
+        referrers_found,
     )
+
+
+async def _log_writes(
+    tx: Tx,
+    log: ChangeLog,
+    rows: GraphRows,
+    ids: list[str],
+    existing: dict[str, Any],
+    hashes: dict[str, str],
+    labels: dict[str, str],
+) -> None:
+    """Tell ``log`` which elements this write updates and creates, with their states (the
+    stored one before, the one written after) while it has room."""
+    updated = [
+        i
+        for i in ids
+        if i in existing
+        and (existing[i]["content_hash"] != hashes[i] or existing[i]["label"] != labels[i])
+    ]
+    created = [i for i in ids if i not in existing]
+    detailed = updated[: log.room()]
+    detailed += created[: max(0, log.room() - len(detailed))]
+    before = await stored_states(tx, [i for i in detailed if i in existing])
+    after = row_states(rows, detailed)
+    log.add("updated", updated, labels, before, after)
+    log.add("created", created, labels, before, after)
 
 
 def _unchanged(
