@@ -21,9 +21,11 @@ from integraph.api.graphql.connections import (
     decode_cursor,
     encode_cursor,
 )
+from integraph.api.graphql.derive import Date
 from integraph.api.graphql.documents import DocumentInput, DocumentRefused, written
 from integraph.api.graphql.loaders import LABEL, Node
 from integraph.api.graphql.results import (
+    AuditEntryType,
     BlastRadiusType,
     CompatibilityType,
     ContractCheckType,
@@ -33,6 +35,7 @@ from integraph.api.graphql.results import (
     WhatIfType,
 )
 from integraph.api.graphql.types import ELEMENT_TYPES, Element, Policy
+from integraph.changes.audit_trail import audit_trail
 from integraph.compat.compare import diff_schema_files
 from integraph.graph import NodeLabel
 from integraph.impact.blast import Direction, blast_radius
@@ -368,4 +371,28 @@ class Query:
         rules = choose_rules(config=app.lint_config)
         return await what_if(
             app.store, changeset, rules, config=app.lint_config, depth=depth, origin=changes.name
+        )
+
+    @strawberry.field(description="Who changed what, newest first (`integraph audit-trail`).")
+    async def audit_trail(
+        self,
+        info: Info,
+        element: str | None = None,
+        blueprint: str | None = None,
+        actor: str | None = None,
+        since: Date | None = None,
+        first: int = 100,
+        before: Annotated[
+            str | None, strawberry.argument(description="An entry id: continue after it.")
+        ] = None,
+    ) -> list[AuditEntryType]:  # type: ignore[valid-type]
+        check_first(first)
+        return await audit_trail(
+            info.context.app.store,
+            element=element,
+            blueprint=blueprint,
+            actor=actor,
+            since=since,
+            limit=first,
+            before_cursor=before,
         )

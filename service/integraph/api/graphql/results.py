@@ -225,3 +225,23 @@ RESULT_TYPES += [
     ContractCheckType,
     WhatIfType,
 ]
+
+
+from integraph.changes.audit_trail import AuditChange, AuditEntry  # noqa: E402
+
+AuditChangeType = object_type(
+    AuditChange,
+    name="AuditChange",
+    extra={
+        "differences": strawberry.field(
+            resolver=lambda root: {k: list(v) for k, v in root.differences().items()},
+            graphql_type=strawberry.scalars.JSON,
+            description="The properties that differ: name -> [before, after].",
+        )
+    },
+    description="One element an audit entry changed, with its state before and after.",
+)
+AuditEntryType = object_type(
+    AuditEntry, name="AuditEntry", description="Who changed what, when, through which operation."
+)
+RESULT_TYPES += [AuditChangeType, AuditEntryType]

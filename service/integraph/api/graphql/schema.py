@@ -8,6 +8,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from integraph.api.graphql.derive import SCALARS, read_value
+from integraph.api.graphql.mutations import Mutation
 from integraph.api.graphql.queries import Query
 from integraph.api.graphql.results import RESULT_TYPES
 from integraph.api.graphql.types import ELEMENT_TYPES
@@ -17,6 +18,7 @@ def build_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
     """The whole schema; `extensions` add the limits and metrics of a server."""
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         types=[*ELEMENT_TYPES.values(), *RESULT_TYPES],
         config=StrawberryConfig(default_resolver=read_value, scalar_map=SCALARS),
         extensions=extensions or [],
