@@ -42,6 +42,7 @@ async def test_a_flow_with_its_path_contract_versions_credential_and_masking(run
                consumerVersion { version }
                credential { id kind heldBy { id } }
                maskedFields { path }
+               masking { method field { path part } }
         } }"""
     )
     flow = data["flow"]
@@ -52,6 +53,9 @@ async def test_a_flow_with_its_path_contract_versions_credential_and_masking(run
     assert [v["version"] for v in flow["contract"]["versions"]] == ["1.0.0", "2.0.0"]
     assert flow["credential"]["heldBy"] == [{"id": "landscape:web-shop"}]
     assert flow["maskedFields"] == [{"path": "/card/pan"}]
+    assert flow["masking"] == [
+        {"method": "tokenised", "field": {"path": "/card/pan", "part": "request"}}
+    ]
     pan = [f for f in flow["producerVersion"]["fields"] if f["path"] == "/card/pan"]
     assert pan and pan[0]["part"] == "request" and pan[0]["classification"]
 

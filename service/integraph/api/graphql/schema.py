@@ -8,6 +8,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from integraph.api.graphql.derive import SCALARS, read_value
+from integraph.api.graphql.execution import PlainLeavesExecutor
 from integraph.api.graphql.mutations import Mutation
 from integraph.api.graphql.queries import Query
 from integraph.api.graphql.results import RESULT_TYPES
@@ -22,4 +23,5 @@ def build_schema(extensions: list[Any] | None = None) -> strawberry.Schema:
         types=[*ELEMENT_TYPES.values(), *RESULT_TYPES],
         config=StrawberryConfig(default_resolver=read_value, scalar_map=SCALARS),
         extensions=extensions or [],
+        execution_context_class=PlainLeavesExecutor,
     )

@@ -10,7 +10,7 @@ relation resolves through the request's loaders (`loaders.py`), never one query 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any  # noqa: F401  (Annotated: in the lazy relation annotations)
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -204,6 +204,17 @@ def _resolver(relation: Relation) -> Any:
     return one
 
 
+@strawberry.type(description="How one field of a flow's contract is protected on that flow.")
+class Masking:
+    method: str = strawberry.field(description="tokenised, encrypted, hashed, redacted...")
+    field: Annotated["Field", strawberry.lazy("integraph.api.graphql.types")]  # noqa: F821, UP037
+
+
+async def _masking(root: strawberry.Parent[Node], info: Info) -> list[Masking]:
+    nodes = await info.context.loaders.related.load((R.MASKS, _O, root["id"]))
+    return [Masking(method=(n.get(REL) or {}).get("method", ""), field=n) for n in nodes]
+
+
 def _relations(type_name: str) -> dict[str, Any]:
     fields = {}
     for relation in (*RELATIONS.get(type_name, ()), *COMMON):
@@ -211,6 +222,10 @@ def _relations(type_name: str) -> dict[str, Any]:
             continue
         fields[relation.name] = strawberry.field(
             resolver=_resolver(relation), description=relation.description or None
+        )
+    if type_name == "Flow":
+        fields["masking"] = strawberry.field(
+            resolver=_masking, description="The fields it masks in transit, and how."
         )
     return fields
 

@@ -1,0 +1,96 @@
+"""Faster execution of large answers: plain leaf fields are read and serialised directly.
+
+graphql-core runs every field through the same machinery: resolve info, path, resolver,
+completion. For a thousand systems with their flows, contracts and fields that is a few
+hundred thousand leaf values, and most of the request's time. A field with no resolver of its
+own, no arguments and a scalar or enum type (or a list of them) needs none of it: its value is
+the source's property (`derive.read_value`), serialised by its type. This executor does
+exactly that for such fields and hands every other field, and every case it does not handle
+(a null in a non-null field, a value its type refuses), to graphql-core unchanged, so errors
+read the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    Undefined,
+    is_leaf_type,
+)
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from integraph.api.graphql.derive import read_value
+
+_Plan = tuple[str, GraphQLLeafType, bool, bool] | None
+"""(python name, leaf type, non-null, list of leaves) of a plain leaf field, or None."""
+_PLANS: dict[tuple[int, str, str], _Plan] = {}
+
+
+def _plan(schema: Any, parent: GraphQLObjectType, name: str) -> _Plan:
+    key = (id(schema), parent.name, name)
+    if key in _PLANS:
+        return _PLANS[key]
+    plan: _Plan = None
+    field = parent.fields.get(name)
+    definition = field.extensions.get("strawberry-definition") if field else None
+    if (
+        field is not None
+        and definition is not None
+        and definition.base_resolver is None
+        and not definition.extensions
+        and not definition.permission_classes
+        and not field.args
+    ):
+        kind = field.type
+        non_null = isinstance(kind, GraphQLNonNull)
+        kind = kind.of_type if non_null else kind
+        many = isinstance(kind, GraphQLList)
+        if many:
+            item = kind.of_type
+            kind = item.of_type if isinstance(item, GraphQLNonNull) else None
+        if kind is not None and is_leaf_type(kind):
+            plan = (definition.python_name, kind, non_null, many)
+    _PLANS[key] = plan
+    return plan
+
+
+class PlainLeavesExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor, with plain leaf fields read straight from their source."""
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Any,
+        position_context: Any,
+    ) -> Any:
+        node = field_details_list[0].node
+        plan = None if node.arguments else _plan(self.schema, parent_type, node.name.value)
+        if plan is not None:
+            python_name, leaf, non_null, many = plan
+            value = read_value(source, python_name)
+            if value is None:
+                if not non_null:
+                    return None
+            else:
+                coerce = leaf.coerce_output_value
+                try:
+                    if many:
+                        coerced = [coerce(v) for v in value]
+                        if all(v is not None and v is not Undefined for v in coerced):
+                            return coerced
+                    else:
+                        one = coerce(value)
+                        if one is not None and one is not Undefined:
+                            return one
+                except Exception:
+                    pass
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
