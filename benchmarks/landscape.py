@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.neo4j_target import free_port
 
 from integraph.config import load_settings
-from integraph.context import open_context
+from integraph.context import AppContext, open_context
 from integraph.generate import Shape, generate_landscape
 from integraph.knowledge.load import load_landscape
 from integraph.store.driver import Store
@@ -32,6 +32,23 @@ async def loaded_landscape(
 ) -> AsyncIterator[Store]:
     """Generate ``systems`` systems of the shape, load them into a new embedded Neo4j, yield
     a store."""
+    async with landscape_context(
+        systems, seed, shape=shape, heap=heap, page_cache=page_cache
+    ) as context:
+        yield context.store
+
+
+@asynccontextmanager
+async def landscape_context(
+    systems: int,
+    seed: int,
+    *,
+    shape: Shape = Shape.LAYERED,
+    heap: str = "6g",
+    page_cache: str = "2g",
+) -> AsyncIterator[AppContext]:
+    """`loaded_landscape`, yielding the whole application context (its settings say where the
+    embedded Neo4j listens and keeps its password, for a server started beside it)."""
     with tempfile.TemporaryDirectory(prefix="integraph-bench-") as home:
         settings = load_settings(
             home=Path(home),
@@ -56,6 +73,6 @@ async def loaded_landscape(
                     f"relationships in {time.perf_counter() - began:.1f} s",
                     flush=True,
                 )
-                yield context.store
+                yield context
         finally:
             EmbeddedNeo4j(settings).stop()

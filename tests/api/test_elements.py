@@ -113,6 +113,15 @@ async def test_search_escapes_lucene_syntax(run) -> None:
     assert isinstance(data["search"], list)
 
 
+async def test_search_takes_operator_words_as_words_and_blank_text_as_nothing(run) -> None:
+    found = "query($t: String!, $l: Boolean!) { search(text: $t, lucene: $l) { element { id } } }"
+    plain = await run(found, {"t": "Payments service", "l": False})
+    for text in ("Payments service AND", "OR Payments service", "NOT Payments service"):
+        assert (await run(found, {"t": text, "l": False})) == plain, text
+    for text, lucene in (("", False), ("  ", False), ("\u3000", False), ("", True)):
+        assert (await run(found, {"t": text, "l": lucene})) == {"search": []}, repr(text)
+
+
 async def test_a_blueprint_with_its_uses_users_and_elements(run) -> None:
     data = await run(
         """{ blueprint(id: "card-payments") { id status uses usedBy { id }

@@ -180,6 +180,13 @@ _KINDS: dict[str, tuple[NodeLabel, str]] = {
 _PLURALS = {"policy": "policies", "classification": "classifications"}
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+_LUCENE_OPERATOR = re.compile(r"\b(AND|OR|NOT)\b")
+
+
+def plain_text_query(text: str) -> str:
+    """`text` as Lucene syntax that matches its words: special characters and the operator
+    words (AND, OR, NOT, which the parser refuses dangling) escaped."""
+    return _LUCENE_OPERATOR.sub(r"\\\1", _LUCENE_SPECIAL.sub(r"\\\1", text))
 
 
 @strawberry.type(description="An element found by text search, with its relevance.")
@@ -272,7 +279,9 @@ class Query:
         check = set(kinds or ()) - {label.value for label in NodeLabel}
         if check:
             raise ValueError(f"unknown kinds: {', '.join(sorted(check))}")
-        query = text if lucene else _LUCENE_SPECIAL.sub(r"\\\1", text)
+        if not text.strip():  # Lucene refuses an empty query; it would find nothing anyway
+            return []
+        query = text if lucene else plain_text_query(text)
         rows = await info.context.loaders.reader.read(
             "queries/api/search",
             text=query,
