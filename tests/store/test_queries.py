@@ -19,6 +19,26 @@ def test_bad_or_unknown_names_are_refused(name: str) -> None:
         query_text(name)
 
 
+def test_a_query_named_with_a_label_reads_that_label_for_the_dynamic_one() -> None:
+    generic = query_text("queries/api/list")
+    assert "MATCH (n:$($label))" in generic
+    labelled = query_text("queries/api/list[System]")
+    assert "MATCH (n:System)" in labelled and "$($label)" not in labelled
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "queries/api/list[NoSuchLabel]",  # not a node label
+        "queries/api/list[System) DETACH DELETE (n]",  # not even a name
+        "queries/db/ping[System]",  # a query without a dynamic label
+    ],
+)
+def test_labels_outside_the_fixed_ones_are_refused(name: str) -> None:
+    with pytest.raises(KeyError):
+        query_text(name)
+
+
 def test_split_statements_ignores_comments_and_blank_lines() -> None:
     text = "// header\n\nCREATE INDEX a IF NOT EXISTS\nFOR (n:A) ON (n.x);\n\n// two\nRETURN 1;\n"
     assert split_statements(text) == [

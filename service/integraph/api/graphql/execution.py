@@ -1,4 +1,8 @@
-"""Faster execution of large answers: plain leaf fields are read and serialised directly.
+"""Faster execution of large answers: whole subtrees at once, plain leaves read directly.
+
+A list of element nodes whose selection `subtrees.py` can plan is completed there, a level at
+a time (see that module). Everywhere else, in the lists it cannot plan and the objects above
+them:
 
 graphql-core runs every field through the same machinery: resolve info, path, resolver,
 completion. For a thousand systems with their flows, contracts and fields that is a few
@@ -15,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -25,6 +30,8 @@ from graphql import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from integraph.api.graphql.derive import read_value
+from integraph.api.graphql.loaders import LABEL
+from integraph.api.graphql.subtrees import Completion, Fallback, Planner
 
 _Plan = tuple[str, GraphQLLeafType, bool, bool] | None
 """(python name, leaf type, non-null, list of leaves) of a plain leaf field, or None."""
@@ -60,7 +67,58 @@ def _plan(schema: Any, parent: GraphQLObjectType, name: str) -> _Plan:
 
 
 class PlainLeavesExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, with plain leaf fields read straight from their source."""
+    """graphql-core's executor, with planned subtrees and plain leaf fields read directly."""
+
+    subtrees = True
+    """Whether lists of element nodes may be completed by `subtrees.py` (tests compare)."""
+    _planner: Planner | None = None
+    _completion: Completion | None = None
+
+    def complete_list_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        loaders = getattr(self.context_value, "loaders", None)
+        if self.subtrees and loaders is not None and type(result) is list and result:
+            item = return_type.of_type
+            items_non_null = isinstance(item, GraphQLNonNull)
+            item = item.of_type if items_non_null else item
+            if isinstance(item, GraphQLObjectType | GraphQLInterfaceType) and all(
+                type(n) is dict and LABEL in n for n in result
+            ):
+                if self._planner is None:
+                    self._planner = Planner(self)
+                    self._completion = Completion(loaders)
+                plans = self._planner.plan_for(item, field_details_list)
+                if plans is not None:
+                    return self._complete_planned(
+                        plans,
+                        item,
+                        items_non_null,
+                        (return_type, field_details_list, info, path, result, position_context),
+                    )
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    async def _complete_planned(
+        self, plans: Any, item: Any, items_non_null: bool, arguments: tuple[Any, ...]
+    ) -> Any:
+        assert self._planner is not None and self._completion is not None
+        nodes = arguments[4]
+        try:
+            return await self._completion.complete(
+                nodes, plans, self._planner.type_of(item), items_non_null
+            )
+        except Fallback:
+            pass  # outside the handler: graphql-core's own errors chain to nothing of ours
+        completed = super().complete_list_value(*arguments)
+        return await completed if self.is_awaitable(completed) else completed
 
     def execute_field(
         self,
@@ -94,3 +152,9 @@ class PlainLeavesExecutor(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+
+class FieldByFieldExecutor(PlainLeavesExecutor):
+    """The same executor without planned subtrees: every list completed by graphql-core."""
+
+    subtrees = False

@@ -80,6 +80,47 @@ class Way(StrEnum):
     IN = "incoming"
 
 
+@dataclass(frozen=True)
+class Relation:
+    """A GraphQL field over one relationship type, read in one direction."""
+
+    name: str
+    rel: RelType
+    way: Way
+    target: str
+    """The GraphQL type name of what it leads to (a type, `Element` or `Policy`)."""
+    many: bool = True
+    description: str = ""
+    where: tuple[tuple[str, str], ...] = ()
+    """Only targets (or relationships, prefixed `rel.`) with these property values."""
+
+
+def matches(node: Node, where: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a related node (and the relationship that led to it) passes a `where`."""
+    for key, value in where:
+        if key.startswith("rel."):
+            if (node.get(REL) or {}).get(key[4:]) != value:
+                return False
+        elif node.get(key) != value:
+            return False
+    return True
+
+
+def node_function(*needs: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Marks a resolver as a plain function of its node's properties `needs`, taking the node
+    as its only argument: `subtrees.py` may then call it itself."""
+
+    def mark(function: Callable[..., Any]) -> Callable[..., Any]:
+        function.node_needs = needs  # type: ignore[attr-defined]
+        return function
+
+    return mark
+
+
+ValuesKey = tuple[RelType, Way, tuple[str, ...], tuple[str, ...]]
+"""(relationship type, direction, node properties, relationship properties) of a values read."""
+
+
 @dataclass
 class Reader:
     """The request's reads: every query goes through here, so a request's query count is known."""
@@ -113,6 +154,7 @@ class Loaders:
     related: Loader[tuple[RelType, Way, str], list[Node]] = field(init=False)
     users: Loader[str, list[Node]] = field(init=False)
     owner_team: Loader[str, str | None] = field(init=False)
+    _values: dict[ValuesKey, Loader[str, list[Node]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = Loader(self._by_id)
@@ -143,6 +185,36 @@ class Loaders:
         for nodes in found.values():
             nodes.sort(key=_order)
         return [found.get(key, []) for key in keys]
+
+    def values(self, key: ValuesKey) -> Loader[str, list[Node]]:
+        """The elements a relationship leads to, in order, with only the properties in `key`:
+        what `subtrees.py` reads for a whole level of an answer at once."""
+        loader = self._values.get(key)
+        if loader is None:
+            loader = self._values[key] = Loader(lambda ids: self._related_values(key, ids))
+        return loader
+
+    async def _related_values(self, key: ValuesKey, ids: list[str]) -> list[list[Node]]:
+        rel, way, keys, rel_keys = key
+        RelType(rel)  # only the fixed relationship types reach Cypher
+        rows = await self.reader.read(
+            f"queries/api/related_values_{way.value}",
+            ids=ids,
+            type=rel.value,
+            keys=list(keys),
+            rel_keys=list(rel_keys),
+        )
+        found: dict[str, list[Node]] = {}
+        for row in rows:
+            nodes = []
+            for label, values, rel_values in row["related"]:
+                node = dict(zip(keys, values, strict=True))
+                node[LABEL] = label
+                if rel_keys:
+                    node[REL] = dict(zip(rel_keys, rel_values, strict=True))
+                nodes.append(node)
+            found[row["id"]] = nodes
+        return [found.get(i, []) for i in ids]
 
     async def _users(self, ids: list[str]) -> list[list[Node]]:
         rows = await self.reader.read("queries/api/blueprints_using", ids=list(ids))

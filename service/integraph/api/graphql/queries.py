@@ -122,7 +122,7 @@ async def _page(
     reader = info.context.loaders.reader
     params = _params(label, where)
     rows = await reader.read(
-        "queries/api/list", **params, after=decode_cursor(after), first=first + 1
+        f"queries/api/list[{label.value}]", **params, after=decode_cursor(after), first=first + 1
     )
     nodes = []
     for row in rows[:first]:
@@ -131,7 +131,7 @@ async def _page(
         nodes.append(node)
     total = None
     if _wants_total(info):
-        total = (await reader.read("queries/api/count", **params))[0]["total"]
+        total = (await reader.read(f"queries/api/count[{label.value}]", **params))[0]["total"]
     edges = [Edge(cursor=encode_cursor(n["id"]), node=n) for n in nodes]
     return Connection(
         edges=edges,

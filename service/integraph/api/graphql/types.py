@@ -9,7 +9,6 @@ relation resolves through the request's loaders (`loaders.py`), never one query 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import strawberry
@@ -17,7 +16,15 @@ from strawberry.types import Info
 
 from integraph import model
 from integraph.api.graphql.derive import object_type
-from integraph.api.graphql.loaders import LABEL, REL, Node, Way
+from integraph.api.graphql.loaders import (
+    LABEL,
+    REL,
+    Node,
+    Relation,
+    Way,
+    matches,
+    node_function,
+)
 from integraph.graph import JSON_PROPERTIES, NOT_PROPERTIES, SECTION_LABELS, NodeLabel, RelType
 from integraph.model.landscape import SECTION_MODELS
 
@@ -29,40 +36,37 @@ class SourceLocation:
     column: int
 
 
+@node_function("blueprint", "id")
+def _blueprint_id(root: strawberry.Parent[Node]) -> str:
+    return str(root.get("blueprint") or root["id"])
+
+
+@node_function("name", "title", "id")
+def _display_name(root: strawberry.Parent[Node]) -> str:
+    return str(root.get("name") or root.get("title") or root["id"])
+
+
+@node_function("source_file", "source_line", "source_column")
+def _location(root: strawberry.Parent[Node]) -> SourceLocation | None:
+    if root.get("source_file") is None:
+        return None
+    return SourceLocation(
+        file=root["source_file"], line=root["source_line"], column=root["source_column"]
+    )
+
+
 @strawberry.interface(description="Anything with an id in a blueprint: `<blueprint>:<id>`.")
 class Element:
     id: strawberry.ID = strawberry.field(description="The full identifier, `<blueprint>:<id>`.")
-
-    @strawberry.field(description="The id of the blueprint the element belongs to.")
-    def blueprint_id(self, root: strawberry.Parent[Node]) -> str:
-        return str(root.get("blueprint") or root["id"])
-
-    @strawberry.field(description="The element's name, title or id: what to show a person.")
-    def display_name(self, root: strawberry.Parent[Node]) -> str:
-        return str(root.get("name") or root.get("title") or root["id"])
-
-    @strawberry.field(description="Where the element was written, if it came from a file.")
-    def location(self, root: strawberry.Parent[Node]) -> SourceLocation | None:
-        if root.get("source_file") is None:
-            return None
-        return SourceLocation(
-            file=root["source_file"], line=root["source_line"], column=root["source_column"]
-        )
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A GraphQL field over one relationship type, read in one direction."""
-
-    name: str
-    rel: RelType
-    way: Way
-    target: str
-    """The GraphQL type name of what it leads to (a type, `Element` or `Policy`)."""
-    many: bool = True
-    description: str = ""
-    where: tuple[tuple[str, str], ...] = ()
-    """Only targets (or relationships, prefixed `rel.`) with these property values."""
+    blueprint_id: str = strawberry.field(
+        resolver=_blueprint_id, description="The id of the blueprint the element belongs to."
+    )
+    display_name: str = strawberry.field(
+        resolver=_display_name, description="The element's name, title or id, to show a person."
+    )
+    location: SourceLocation | None = strawberry.field(
+        resolver=_location, description="Where the element was written, if it came from a file."
+    )
 
 
 _O, _I = Way.OUT, Way.IN
@@ -76,7 +80,14 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
     ),
     "Team": (
         Relation("owns", R.OWNED_BY, _I, "Element", description="Systems, components..."),
-        Relation("systems", R.OWNED_BY, _I, "System", description="The systems it owns."),
+        Relation(
+            "systems",
+            R.OWNED_BY,
+            _I,
+            "System",
+            description="The systems it owns.",
+            where=((LABEL, NodeLabel.SYSTEM.value),),
+        ),
     ),
     "System": (
         Relation("owner", R.OWNED_BY, _O, "Team", many=False),
@@ -171,16 +182,6 @@ COMMON = (
 """Relations every element has."""
 
 
-def _matches(node: Node, where: tuple[tuple[str, str], ...]) -> bool:
-    for key, value in where:
-        if key.startswith("rel."):
-            if (node.get(REL) or {}).get(key[4:]) != value:
-                return False
-        elif node.get(key) != value:
-            return False
-    return True
-
-
 def _resolver(relation: Relation) -> Any:
     target = f'Annotated["{relation.target}", strawberry.lazy("{__name__}")]'
     key_rel, key_way = relation.rel, relation.way
@@ -190,17 +191,19 @@ def _resolver(relation: Relation) -> Any:
 
         async def many(root: strawberry.Parent[Node], info: Info) -> list[Any]:
             nodes = await info.context.loaders.related.load((key_rel, key_way, root["id"]))
-            return [n for n in nodes if _matches(n, where)] if where else nodes
+            return [n for n in nodes if matches(n, where)] if where else nodes
 
         many.__annotations__["return"] = f"list[{target}]"
+        many.relation = relation  # type: ignore[attr-defined]  # read by subtrees.py
         return many
 
     async def one(root: strawberry.Parent[Node], info: Info) -> Any:
         nodes = await info.context.loaders.related.load((key_rel, key_way, root["id"]))
-        found = [n for n in nodes if _matches(n, where)] if where else nodes
+        found = [n for n in nodes if matches(n, where)] if where else nodes
         return found[0] if found else None
 
     one.__annotations__["return"] = f"{target} | None"
+    one.relation = relation  # type: ignore[attr-defined]  # read by subtrees.py
     return one
 
 
@@ -248,6 +251,7 @@ def _blueprint_type() -> type:
     blueprint.__annotations__["return"] = (
         f'Annotated["Blueprint", strawberry.lazy("{__name__}")] | None'
     )
+    blueprint.lookup = "blueprint"  # type: ignore[attr-defined]  # the id's property, for subtrees.py
 
     async def used_by(root: strawberry.Parent[Node], info: Info) -> Any:
         return await info.context.loaders.users.load(root["id"])
@@ -323,13 +327,20 @@ ELEMENT_TYPES["ContractVersion"] = object_type(
     description="One version of a contract, with its fields by part.",
     is_type_of=_is_label("ContractVersion"),
 )
+
+
+@node_function("part")
+def _part(root: strawberry.Parent[Node]) -> str | None:
+    return root.get("part")
+
+
 ELEMENT_TYPES["Field"] = object_type(
     model.Field,
     exclude=NOT_PROPERTIES["fields"],
     extra={
         **_relations("Field"),
         "blueprint": strawberry.field(resolver=_blueprint_of),
-        "part": strawberry.field(resolver=lambda root: root.get("part"), graphql_type=str | None),
+        "part": strawberry.field(resolver=_part, graphql_type=str | None),
     },
     interfaces=(Element,),
     description="A field of a contract version's request, response, message or error.",
