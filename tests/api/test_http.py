@@ -11,9 +11,11 @@ import httpx
 import pytest
 
 from integraph.api.app import build_app
+from integraph.api.graphql.loaders import Reader
 from integraph.auth.tokens import create_token, revoke_token
 from integraph.config import load_settings
 from integraph.context import AppContext
+from integraph.errors import CypherError
 
 SYSTEMS = "{ systems(first: 3) { totalCount nodes { id name } } }"
 
@@ -133,12 +135,29 @@ async def test_a_body_over_the_limit_is_refused(app_context, knowledge, reader) 
         assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
 
 
-async def test_errors_carry_no_cypher_and_no_trace(client, reader) -> None:
-    response = await _post(client, '{ search(text: "((", lucene: true) { score } }', reader)
+async def test_errors_carry_no_cypher_and_no_trace(client, reader, monkeypatch) -> None:
+    async def failing(self: Reader, query: str, **params: Any) -> list[Any]:
+        raise CypherError(
+            "Neo.DatabaseError.General.UnknownError",
+            f"MATCH (n) RETURN n failed in {query}: Traceback (most recent call last)",
+        )
+
+    monkeypatch.setattr(Reader, "read", failing)
+    response = await _post(client, "{ systems { totalCount } }", reader)
     (error,) = response.json()["errors"]
     assert error["message"].startswith("internal error (request ")
     assert error["extensions"]["code"] == "INTERNAL"
-    for leak in ("Cypher", "Traceback", "db.index", "Neo.", "lucene"):
+    for leak in ("Cypher", "Traceback", "MATCH", "Neo.", "queries/api"):
+        assert leak not in response.text
+
+
+async def test_lucene_syntax_the_index_refuses_is_the_users_error(client, reader) -> None:
+    response = await _post(client, '{ search(text: "((", lucene: true) { score } }', reader)
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("the search text is not valid Lucene syntax: ")
+    assert "column 2" in error["message"]
+    for leak in ("Cypher", "Traceback", "db.index", "Neo.", "queryNodes"):
         assert leak not in response.text
 
 

@@ -1,4 +1,5 @@
-// One page of the elements of one kind, in id order, with the filters of the GraphQL lists.
+// One page of the elements of one kind, in id order, with the filters of the GraphQL lists:
+// one row holding the list of their properties (cheaper to decode than a row each).
 // $label is one of the fixed node labels (integraph.graph.NodeLabel), checked in Python;
 // $equal maps property names taken from the fixed filter fields to the values asked for.
 MATCH (n:$($label))
@@ -14,6 +15,5 @@ WHERE ($after IS NULL OR n.id > $after)
        OR EXISTS { (n)-[:USES_VERSION]->(:ContractVersion)-[:HAS_FIELD]->(:Field)
                    -[:CLASSIFIED_AS]->(:Classification {id: $classification}) }
        OR EXISTS { (n)-[:HAS_FIELD]->(:Field)-[:CLASSIFIED_AS]->(:Classification {id: $classification}) })
-RETURN properties(n) AS node
-ORDER BY n.id
-LIMIT $first
+WITH n ORDER BY n.id LIMIT $first
+RETURN collect(properties(n)) AS nodes

@@ -66,6 +66,26 @@ class Tx:
         rows, _ = await self._run(query_text(query), params, summary=False, name=query)
         return rows
 
+    async def single(self, query: str, /, **params: Any) -> Any:
+        """Run the named query, which returns one row of one column, and give that value as
+        the driver decoded it: nested lists and maps as they came, without the per-value
+        conversion of `run` (temporal values stay Neo4j's; `native` converts one). For large
+        answers collected into one value, where that conversion is most of the cost."""
+        began = time.perf_counter()
+        failed = True
+        try:
+            result = await self._tx.run(query_text(query), params)
+            record = await result.single(strict=True)
+            failed = False
+            return record[0]
+        except (Neo4jError, DriverError) as exc:
+            if self._managed:
+                raise
+            raise translate(exc) from None
+        finally:
+            for observe in self._observers:
+                observe(query, time.perf_counter() - began, failed)
+
     async def run_text(self, text: str, params: dict[str, Any] | None = None) -> list[Row]:
         """Run Cypher read from a file the caller owns (a lint rule); never user-built text."""
         rows, _ = await self._run(text, params, summary=False)
@@ -190,6 +210,10 @@ class Store:
         """Run one named read query in its own read transaction."""
         return await self.read_transaction(lambda tx: tx.run(query, **params))
 
+    async def read_single(self, query: str, /, **params: Any) -> Any:
+        """Run one named read query returning one value (see `Tx.single`)."""
+        return await self.read_transaction(lambda tx: tx.single(query, **params))
+
     async def write(self, query: str, /, **params: Any) -> list[Row]:
         """Run one named write query in its own write transaction."""
         return await self.write_transaction(lambda tx: tx.run(query, **params))
@@ -298,14 +322,14 @@ def translate(exc: Neo4jError | DriverError) -> Exception:
 _TEMPORAL = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)
 
 
-def _native(value: Any) -> Any:
+def native(value: Any) -> Any:
     """A value of a row with Neo4j's temporal types turned into Python's."""
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     if isinstance(value, list):
-        return [_native(item) for item in value]
+        return [native(item) for item in value]
     if isinstance(value, dict):
-        return {key: _native(item) for key, item in value.items()}
+        return {key: native(item) for key, item in value.items()}
     if isinstance(value, neo4j.time.Duration):
         return value  # no exact Python equivalent (months); Integraph stores none
     if isinstance(value, _TEMPORAL):
@@ -314,7 +338,7 @@ def _native(value: Any) -> Any:
 
 
 def _native_row(row: Row) -> Row:
-    return {key: _native(value) for key, value in row.items()}
+    return {key: native(value) for key, value in row.items()}
 
 
 def _cause(exc: BaseException) -> str:

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from integraph.graph import RelType
-from integraph.store.driver import Row, Store
+from integraph.store.driver import Row, Store, native
 
 Node = dict[str, Any]
 """A node's properties, with its kind under `LABEL` (and a relationship's under `REL`)."""
@@ -135,6 +135,11 @@ class Reader:
         self.log.append(f"{query} {params.get('type') or ''}".strip())
         return await self.store.read(query, **params)
 
+    async def read_single(self, query: str, **params: Any) -> Any:
+        self.queries += 1
+        self.log.append(f"{query} {params.get('type') or ''}".strip())
+        return await self.store.read_single(query, **params)
+
 
 def node_of(row: Row) -> Node:
     node = row["node"]
@@ -197,7 +202,7 @@ class Loaders:
     async def _related_values(self, key: ValuesKey, ids: list[str]) -> list[list[Node]]:
         rel, way, keys, rel_keys = key
         RelType(rel)  # only the fixed relationship types reach Cypher
-        rows = await self.reader.read(
+        related = await self.reader.read_single(
             f"queries/api/related_values_{way.value}",
             ids=ids,
             type=rel.value,
@@ -205,15 +210,15 @@ class Loaders:
             rel_keys=list(rel_keys),
         )
         found: dict[str, list[Node]] = {}
-        for row in rows:
+        for element, items in related:  # values as the driver gave them (see Tx.single)
             nodes = []
-            for label, values, rel_values in row["related"]:
+            for label, values, rel_values in items:
                 node = dict(zip(keys, values, strict=True))
                 node[LABEL] = label
                 if rel_keys:
-                    node[REL] = dict(zip(rel_keys, rel_values, strict=True))
+                    node[REL] = dict(zip(rel_keys, native(rel_values), strict=True))
                 nodes.append(node)
-            found[row["id"]] = nodes
+            found[element] = nodes
         return [found.get(i, []) for i in ids]
 
     async def _users(self, ids: list[str]) -> list[list[Node]]:

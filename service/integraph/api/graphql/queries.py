@@ -37,6 +37,7 @@ from integraph.api.graphql.results import (
 from integraph.api.graphql.types import ELEMENT_TYPES, Element, Policy
 from integraph.changes.audit_trail import audit_trail
 from integraph.compat.compare import diff_schema_files
+from integraph.errors import CypherError, IntegraphError
 from integraph.graph import NodeLabel
 from integraph.impact.blast import Direction, blast_radius
 from integraph.impact.contract_check import check_contract
@@ -53,6 +54,7 @@ from integraph.model import (
     Lifecycle,
     TrustZone,
 )
+from integraph.store.driver import native
 
 _T = ELEMENT_TYPES
 
@@ -121,14 +123,17 @@ async def _page(
     check_first(first)
     reader = info.context.loaders.reader
     params = _params(label, where)
-    rows = await reader.read(
-        f"queries/api/list[{label.value}]", **params, after=decode_cursor(after), first=first + 1
+    found = native(
+        await reader.read_single(
+            f"queries/api/list[{label.value}]",
+            **params,
+            after=decode_cursor(after),
+            first=first + 1,
+        )
     )
-    nodes = []
-    for row in rows[:first]:
-        node = row["node"]
+    nodes = found[:first]
+    for node in nodes:
         node[LABEL] = label.value
-        nodes.append(node)
     total = None
     if _wants_total(info):
         total = (await reader.read(f"queries/api/count[{label.value}]", **params))[0]["total"]
@@ -136,7 +141,7 @@ async def _page(
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None
+            has_next_page=len(found) > first, end_cursor=edges[-1].cursor if edges else None
         ),
         total_count=total,
     )
@@ -181,6 +186,27 @@ _PLURALS = {"policy": "policies", "classification": "classifications"}
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _LUCENE_OPERATOR = re.compile(r"\b(AND|OR|NOT)\b")
+
+
+_LUCENE_REFUSAL = re.compile(r"(?:ParseException|TokenMgrError): ([^\n]*)")
+
+
+class BadSearchText(IntegraphError):
+    """Lucene refused the text of a `search(lucene: true)`."""
+
+    exit_code = 2
+    code = "BAD_USER_INPUT"
+
+
+def refused_lucene(exc: CypherError) -> BadSearchText | None:
+    """The user's error in a full-text query Neo4j refused, or None if it was something else."""
+    if exc.code != "Neo.ClientError.Procedure.ProcedureCallFailed":
+        return None
+    found = _LUCENE_REFUSAL.search(exc.message)
+    if found is None:
+        return None
+    reason = found.group(1).strip()[:200]
+    return BadSearchText(f"the search text is not valid Lucene syntax: {reason}")
 
 
 def plain_text_query(text: str) -> str:
@@ -282,13 +308,19 @@ class Query:
         if not text.strip():  # Lucene refuses an empty query; it would find nothing anyway
             return []
         query = text if lucene else plain_text_query(text)
-        rows = await info.context.loaders.reader.read(
-            "queries/api/search",
-            text=query,
-            labels=kinds,
-            blueprint=blueprint,
-            first=min(max(first, 0), 200),
-        )
+        try:
+            rows = await info.context.loaders.reader.read(
+                "queries/api/search",
+                text=query,
+                labels=kinds,
+                blueprint=blueprint,
+                first=min(max(first, 0), 200),
+            )
+        except CypherError as exc:
+            refused = refused_lucene(exc) if lucene else None
+            if refused is None:
+                raise
+            raise refused from None
         hits = []
         for row in rows:
             node: Node = row["node"]

@@ -50,6 +50,7 @@ from graphql import (
 
 from integraph.api.graphql.derive import read_value
 from integraph.api.graphql.loaders import LABEL, Loaders, Node, Relation, Way, matches
+from integraph.store.driver import native
 
 TYPENAME = "__typename"
 _INT_RANGE = range(-(2**31), 2**31)
@@ -67,8 +68,13 @@ class NoPlan(Exception):
 
 # -- plans ----------------------------------------------------------------------------------
 def coercer(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
-    """The leaf type's output coercion, short-cut for the common plain values."""
-    coerce = leaf.coerce_output_value
+    """The leaf type's output coercion, short-cut for the common plain values. Values read by
+    `Loaders.values` come as the driver decoded them: a temporal one is converted here."""
+    output = leaf.coerce_output_value
+
+    def coerce(value: Any) -> Any:
+        return output(native(value))
+
     if leaf is GraphQLString or leaf is GraphQLID:
         return lambda value: value if type(value) is str else coerce(value)
     if leaf is GraphQLInt:
