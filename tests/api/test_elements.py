@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 pytestmark = pytest.mark.usefixtures("knowledge")
@@ -132,3 +134,28 @@ async def test_a_blueprint_with_its_uses_users_and_elements(run) -> None:
     assert blueprint["uses"] == ["landscape"]
     assert any(e["__typename"] == "Flow" for e in blueprint["elements"])
     assert {b["id"] for b in data["landscape"]["usedBy"]} >= {"card-payments"}
+
+
+async def test_the_dashboard_counts_what_the_lists_hold(run) -> None:
+    data = await run(
+        """{ dashboard { flowsByPattern { key count } systemsByTeamAndTier { team tier count }
+                         credentialsByKind { kind rotation count } }
+             systems(first: 1000) { nodes { tier owner { id } } }
+             flows(first: 1000) { nodes { pattern } }
+             credentials(first: 1000) { totalCount } }"""
+    )
+    dashboard = data["dashboard"]
+    systems = Counter(((s["owner"] or {}).get("id"), s["tier"]) for s in data["systems"]["nodes"])
+    by_team_and_tier = {
+        (c["team"], c["tier"]): c["count"] for c in dashboard["systemsByTeamAndTier"]
+    }
+    assert by_team_and_tier == dict(systems) and len(systems) >= 3
+    order = [  # by team, then tier, nulls last
+        (c["team"] is None, c["team"] or "", c["tier"] is None, c["tier"] or 0)
+        for c in dashboard["systemsByTeamAndTier"]
+    ]
+    assert order == sorted(order)
+    patterns = Counter(f["pattern"].lower() for f in data["flows"]["nodes"])
+    assert {c["key"]: c["count"] for c in dashboard["flowsByPattern"]} == dict(patterns)
+    credentials = sum(c["count"] for c in dashboard["credentialsByKind"])
+    assert credentials == data["credentials"]["totalCount"] > 0

@@ -250,10 +250,10 @@ class Dashboard:
 
     @strawberry.field(description="Systems by owner team and tier.")
     async def systems_by_team_and_tier(self, info: Info) -> list[TeamTierCount]:
-        rows = await info.context.loaders.reader.read(
+        counts = await info.context.loaders.reader.read_single(
             "queries/api/systems_by_team_and_tier", blueprint=self.blueprint
         )
-        return [TeamTierCount(team=r["team"], tier=r["tier"], count=r["count"]) for r in rows]
+        return [TeamTierCount(team=team, tier=tier, count=n) for team, tier, n in counts]
 
     @strawberry.field(description="Credentials by kind and rotation window.")
     async def credentials_by_kind(self, info: Info) -> list[CredentialCount]:
