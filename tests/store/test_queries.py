@@ -24,12 +24,15 @@ def test_a_query_named_with_a_label_reads_that_label_for_the_dynamic_one() -> No
     assert "MATCH (n:$($label))" in generic
     labelled = query_text("queries/api/list[System]")
     assert "MATCH (n:System)" in labelled and "$($label)" not in labelled
+    typed = query_text("queries/api/related_values_outgoing[HAS_FIELD]")
+    assert "-[r:HAS_FIELD]->" in typed and "$($type)" not in typed
 
 
 @pytest.mark.parametrize(
     "name",
     [
         "queries/api/list[NoSuchLabel]",  # not a node label
+        "queries/api/list[HAS_FIELD]",  # a relationship type where the query has a label
         "queries/api/list[System) DETACH DELETE (n]",  # not even a name
         "queries/db/ping[System]",  # a query without a dynamic label
     ],

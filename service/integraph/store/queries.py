@@ -3,10 +3,12 @@
 A query is named by its path below ``cypher/`` without the extension, e.g.
 ``queries/db/ping`` for ``cypher/queries/db/ping.cypher``. Python passes parameters only.
 
-One exception, for the planner's sake: a node label given as the dynamic label ``$($label)``
-makes Neo4j 5.26 scan every node, so a query over one kind of element can be named with that
-kind, ``queries/api/list[System]``: the file's ``$($label)`` then reads ``System``. Only the
-fixed labels of ``integraph.graph.NodeLabel`` are accepted there, never text from a user.
+One exception, for the planner's sake: Neo4j 5.26 plans a dynamic label ``$($label)`` as a
+scan of every node, and a dynamic relationship type ``$($type)`` as an expansion of every
+relationship filtered afterwards. So a query can be named with the label or type it is for,
+``queries/api/list[System]`` or ``queries/api/related_values_outgoing[TO]``: the file's
+``$($label)`` (``$($type)``) then reads ``System`` (``TO``). Only the fixed labels of
+``integraph.graph.NodeLabel`` and types of ``RelType`` are accepted, never text from a user.
 """
 
 from __future__ import annotations
@@ -15,27 +17,33 @@ import re
 from functools import cache
 from pathlib import Path
 
-from integraph.graph import NodeLabel
+from integraph.graph import NodeLabel, RelType
 from integraph.resources import cypher_dir
 
 _NAME = re.compile(r"^[a-z0-9_]+(/[A-Za-z0-9_.-]+)+$")
-_LABELLED = re.compile(r"^(?P<name>.+)\[(?P<label>[A-Za-z]+)\]$")
+_NAMED = re.compile(r"^(?P<name>.+)\[(?P<label>[A-Za-z_]+)\]$")
 DYNAMIC_LABEL = "$($label)"
+DYNAMIC_TYPE = "$($type)"
+_FIXED: dict[str, str] = {
+    **{label.value: DYNAMIC_LABEL for label in NodeLabel},
+    **{rel.value: DYNAMIC_TYPE for rel in RelType},
+}
+"""Each fixed label and relationship type, and the dynamic form it stands for."""
 
 
 @cache
 def query_text(name: str) -> str:
     """The text of the named query; raises KeyError for a name with no file."""
-    labelled = _LABELLED.match(name)
-    if labelled:
-        try:
-            label = NodeLabel(labelled["label"])
-        except ValueError:
-            raise KeyError(f"'{labelled['label']}' in '{name}' is not a node label") from None
-        text = query_text(labelled["name"])
-        if DYNAMIC_LABEL not in text:
-            raise KeyError(f"query '{labelled['name']}' has no {DYNAMIC_LABEL} to name")
-        return text.replace(DYNAMIC_LABEL, label.value)
+    named = _NAMED.match(name)
+    if named:
+        fixed = named["label"]
+        dynamic = _FIXED.get(fixed)
+        if dynamic is None:
+            raise KeyError(f"'{fixed}' in '{name}' is not a node label or relationship type")
+        text = query_text(named["name"])
+        if dynamic not in text:
+            raise KeyError(f"query '{named['name']}' has no {dynamic} to name")
+        return text.replace(dynamic, fixed)
     if not _NAME.match(name):
         raise KeyError(f"'{name}' is not a query name (expected e.g. 'queries/db/ping')")
     path = cypher_dir() / f"{name}.cypher"

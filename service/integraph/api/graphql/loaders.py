@@ -203,7 +203,7 @@ class Loaders:
         rel, way, keys, rel_keys = key
         RelType(rel)  # only the fixed relationship types reach Cypher
         related = await self.reader.read_single(
-            f"queries/api/related_values_{way.value}",
+            f"queries/api/related_values_{way.value}[{rel.value}]",
             ids=ids,
             type=rel.value,
             keys=list(keys),

@@ -35,6 +35,7 @@ from typing import Any
 
 from graphql import (
     GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLID,
     GraphQLInt,
     GraphQLInterfaceType,
@@ -105,6 +106,10 @@ class Leaf:
     non_null: bool
     many: bool
     items_non_null: bool
+    name: str = ""
+    """The property (or attribute) read."""
+    memo: dict[Any, Any] | None = None
+    """An enum's output values by stored value, filled as they are met."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,8 @@ class Link:
     rel_keys: tuple[str, ...] = ()
     children: dict[str, list[Node]] = field(default_factory=dict)
     """Parent id -> what it leads to, filled level by level."""
+    by_kind: dict[tuple[Any, Any], ObjectPlan] = field(default_factory=dict)
+    """(label, kind) -> the plan for nodes of that runtime type."""
 
 
 @dataclass(eq=False)
@@ -142,16 +149,20 @@ class ObjectPlan:
     """How to build one object type's response for a selection."""
 
     type_name: str
-    steps: list[tuple[int, Any]]
-    """(kind, step) in the selection's order: kinds _LEAF, _COMPUTED, _LINK, _TYPENAME."""
+    steps: list[tuple[int, str, Any]]
+    """(kind, response key, what) in the selection's order; see the kinds below."""
     needs: set[str]
     """Node properties the steps read."""
     links: list[Link]
     attributes: bool = False
     """Read an object's attributes (a node function's result), not a node's properties."""
+    built: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Element id -> its response object, built once per request."""
 
 
-_LEAF, _COMPUTED, _LINK, _TYPENAME = range(4)
+_TEXT, _ENUM, _LEAF, _COMPUTED, _LINK, _TYPENAME = range(6)
+"""Step kinds: a String or ID property (what: its name), an enum property (the `Leaf`), any
+other leaf (the `Leaf`), a node function (`Computed`), a relation (`Link`), `__typename`."""
 
 
 def _unwrap(kind: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
@@ -234,7 +245,7 @@ class Planner:
             node = field_details[0].node
             name = node.name.value
             if name == TYPENAME:
-                plan.steps.append((_TYPENAME, (response_key, kind.name)))
+                plan.steps.append((_TYPENAME, response_key, kind.name))
                 continue
             if node.arguments:
                 raise NoPlan
@@ -249,17 +260,18 @@ class Planner:
             resolver = definition.base_resolver
             function = resolver.wrapped_func if resolver is not None else None
             if function is None:
-                plan.steps.append((_LEAF, self._leaf(response_key, definition, graphql_field)))
+                leaf = self._leaf(response_key, definition, graphql_field)
+                plan.steps.append((_leaf_kind(leaf, graphql_field, attributes), response_key, leaf))
                 plan.needs.add(definition.python_name)
             elif attributes:
                 raise NoPlan
             elif hasattr(function, "node_needs"):
                 computed = self._computed(response_key, function, graphql_field, field_details)
-                plan.steps.append((_COMPUTED, computed))
+                plan.steps.append((_COMPUTED, response_key, computed))
                 plan.needs.update(function.node_needs)
             elif hasattr(function, "relation") or hasattr(function, "lookup"):
                 link = self._link(response_key, function, graphql_field, field_details)
-                plan.steps.append((_LINK, link))
+                plan.steps.append((_LINK, response_key, link))
                 plan.links.append(link)
                 if link.lookup:
                     plan.needs.add(link.lookup)
@@ -283,6 +295,8 @@ class Planner:
             non_null=non_null,
             many=many,
             items_non_null=items_non_null,
+            name=name,
+            memo={} if isinstance(kind, GraphQLEnumType) and not many else None,
         )
 
     def _computed(self, key: str, function: Any, graphql_field: Any, details: Any) -> Computed:
@@ -411,37 +425,50 @@ class Completion:
         return self._build(plan, node)
 
     def _build(self, plan: ObjectPlan, source: Any) -> dict[str, Any]:
-        memo_key = None if plan.attributes else (id(plan), source["id"])
-        if memo_key is not None:
-            built = self._built.get(memo_key)
+        """The response object of `source` under `plan`: the hot loop of a large answer."""
+        if not plan.attributes:
+            built = plan.built.get(source["id"])
             if built is not None:
                 return built
+            get = source.get
         out: dict[str, Any] = {}
-        for kind, step in plan.steps:
-            if kind == _LEAF:
-                out[step.key] = _leaf_value(step, step.read(source))
+        for kind, key, what in plan.steps:
+            if kind == _TEXT:
+                value = get(what.name)
+                out[key] = value if type(value) is str else _leaf_value(what, value)
+            elif kind == _ENUM:
+                value = get(what.name)
+                coerced = what.memo.get(value) if type(value) is str else None
+                out[key] = coerced if coerced is not None else _leaf_value(what, value)
             elif kind == _LINK:
-                out[step.key] = self._link_value(step, source)
+                out[key] = self._link_value(what, source)
+            elif kind == _LEAF:
+                out[key] = _leaf_value(what, what.read(source))
             elif kind == _COMPUTED:
-                out[step.key] = self._computed_value(step, source)
+                out[key] = self._computed_value(what, source)
             else:
-                out[step[0]] = step[1]
-        if memo_key is not None:
-            self._built[memo_key] = out
+                out[key] = what
+        if not plan.attributes:
+            plan.built[source["id"]] = out
         return out
 
     def _link_value(self, link: Link, node: Node) -> Any:
         children = link.children.get(node["id"])
         if children is None:
             raise Fallback  # not read: cannot happen once `_read` has run
+        by_kind, build = link.by_kind, self._build
         if link.relation is not None and link.relation.many:
-            targets, type_of = link.targets, link.type_of
-            return [self._item(c, targets, type_of, link.items_non_null) for c in children]
+            out = []
+            for child in children:
+                plan = by_kind.get((child[LABEL], child.get("kind"))) or _plan_of(link, child)
+                out.append(build(plan, child))
+            return out
         if not children:
             if link.non_null:
                 raise Fallback
             return None
-        return self._item(children[0], link.targets, link.type_of, True)
+        child = children[0]
+        return build(by_kind.get((child[LABEL], child.get("kind"))) or _plan_of(link, child), child)
 
     def _computed_value(self, step: Computed, node: Node) -> Any:
         value = step.function(node)
@@ -455,6 +482,16 @@ class Completion:
         return self._build(step.shape, value)
 
 
+def _plan_of(link: Link, node: Node) -> ObjectPlan:
+    """The plan of what a link leads to, by its runtime type (remembered by label and kind)."""
+    name = link.type_of(node)
+    plan = link.targets.get(name) if name is not None else None
+    if plan is None:
+        raise Fallback
+    link.by_kind[(node[LABEL], node.get("kind"))] = plan
+    return plan
+
+
 def _coerced(coerce: Callable[[Any], Any], value: Any) -> Any:
     try:
         coerced = coerce(value)
@@ -465,13 +502,25 @@ def _coerced(coerce: Callable[[Any], Any], value: Any) -> Any:
     return coerced
 
 
+def _leaf_kind(leaf: Leaf, graphql_field: Any, attributes: bool) -> int:
+    kind, _ = _unwrap(graphql_field.type)
+    if attributes or leaf.many:
+        return _LEAF
+    if kind is GraphQLString or kind is GraphQLID:
+        return _TEXT
+    return _ENUM if leaf.memo is not None else _LEAF
+
+
 def _leaf_value(leaf: Leaf, value: Any) -> Any:
     if value is None:
         if leaf.non_null:
             raise Fallback
         return None
     if not leaf.many:
-        return _coerced(leaf.coerce, value)
+        coerced = _coerced(leaf.coerce, value)
+        if leaf.memo is not None and type(value) is str:
+            leaf.memo[value] = coerced
+        return coerced
     if not isinstance(value, list):
         raise Fallback
     out = []
