@@ -160,6 +160,25 @@ class Settings(BaseSettings):
     )
     """A claim listing the blueprints the bearer may change; absent = every blueprint."""
 
+    # Scheduled audits (integraph.audits)
+    audit_every: str | None = Field(default=None, validation_alias=_own("AUDIT_EVERY"))
+    """`integraph serve` audits on this schedule: an interval (`30m`, `1h`, `1d`) or a cron
+    expression (`0 6 * * *`, UTC); unset = no in-service audits."""
+    audit_blueprints: list[str] = Field(
+        default_factory=list, validation_alias=_own("AUDIT_BLUEPRINTS")
+    )
+    """The scheduled audit's scope; empty = every blueprint."""
+    audit_keep_runs: int | None = Field(default=100, ge=1, validation_alias=_own("AUDIT_KEEP_RUNS"))
+    """Runs kept per scope after each audit (older ones are pruned); unset = all."""
+    audit_keep_days: int | None = Field(
+        default=None, ge=1, validation_alias=_own("AUDIT_KEEP_DAYS")
+    )
+    """Runs younger than this many days are kept; unset = no age limit."""
+    audit_lease_s: float = Field(default=900.0, gt=0, validation_alias=_own("AUDIT_LEASE_S"))
+    """How long a replica's claim on a scheduled audit lasts before another may take it over."""
+    audit_webhooks: str | None = Field(default=None, validation_alias=_own("AUDIT_WEBHOOKS"))
+    """Webhooks told of new error findings: a JSON list (see README, Scheduled audits)."""
+
     @field_validator("neo4j_uri")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:

@@ -9,7 +9,7 @@ from typer.exceptions import TyperException
 
 from integraph import __version__
 from integraph.blueprint.errors import BlueprintInvalid
-from integraph.cli import blueprint, contract, db, lint, token
+from integraph.cli import audit, blueprint, contract, db, lint, token
 from integraph.cli.audit_trail import audit_trail_command
 from integraph.cli.changes import contract_check, whatif
 from integraph.cli.generate import generate
@@ -40,6 +40,7 @@ contract.app.command("check")(contract_check)
 app.command("lineage")(lineage_command)
 app.add_typer(token.app, name="token")
 app.command("audit-trail")(audit_trail_command)
+app.add_typer(audit.app, name="audit")
 for command in (blueprint.validate, blueprint.load, blueprint.export, blueprint.schema):
     app.command()(command)
 

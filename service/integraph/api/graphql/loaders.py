@@ -168,8 +168,8 @@ class Loaders:
         self.owner_team = Loader(self._owner_team)
 
     async def _owner_team(self, ids: list[str]) -> list[str | None]:
-        rows = await self.reader.read("queries/api/element_owner_teams", ids=list(ids))
-        found = {row["id"]: row["team"] for row in rows}
+        pairs = await self.reader.read_single("queries/api/element_owner_teams", ids=list(ids))
+        found = dict(pairs)
         return [found.get(i) for i in ids]
 
     async def _by_id(self, ids: list[str]) -> list[Node | None]:

@@ -1,0 +1,1 @@
+"""Scheduled audits: lint runs stored with history, new and resolved findings, alerts."""
