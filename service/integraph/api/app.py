@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from integraph.api.audits import scheduled_audits
 from integraph.api.authn import Authenticator
 from integraph.api.graphql.schema import build_schema
 from integraph.api.graphql.view import IntegraphGraphQL, OperationMetrics
@@ -66,11 +67,13 @@ def build_app(settings: Settings | None = None, *, context: AppContext | None = 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if context is not None:
-            yield
+            async with scheduled_audits(context, metrics):
+                yield
             return
         async with open_context(settings, schema="migrate") as opened:
             _attach(app, opened, metrics)
-            yield
+            async with scheduled_audits(opened, metrics):
+                yield
 
     middleware = [Middleware(RequestLog, metrics=metrics)]
     if settings.cors_origins:

@@ -281,7 +281,8 @@ def chunks_of(findings: list[AuditFinding]) -> list[dict[str, Any]]:
             for plural, _ in _LISTS:
                 chunk[plural] = []
         for plural, single in _LISTS:
-            chunk[plural].append(getattr(f, single))
+            value = getattr(f, single)
+            chunk[plural].append("" if value is None else value)  # lists cannot hold nulls
     return [by_rule[r] for r in sorted(by_rule)]
 
 
@@ -294,10 +295,18 @@ def findings_of(chunks: list[dict[str, Any]]) -> list[AuditFinding]:
                 AuditFinding(
                     rule=chunk["rule"],
                     area=chunk.get("area") or "",
-                    **{single: v for (_, single), v in zip(_LISTS, values, strict=True)},
+                    **{
+                        single: _stored(single, v)
+                        for (_, single), v in zip(_LISTS, values, strict=True)
+                    },
                 )
             )
     return out
+
+
+def _stored(name: str, value: Any) -> Any:
+    """A stored list value back: the empty text of a missing blueprint or team is None."""
+    return None if value == "" and name in ("blueprint", "team") else value
 
 
 def _run_properties(run: AuditRun) -> dict[str, Any]:

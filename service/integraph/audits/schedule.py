@@ -132,16 +132,17 @@ class Scheduler:
         )
         return run
 
-    async def run_forever(self, on_run: Callable[[AuditRun], None] | None = None) -> None:
+    async def run_forever(self, on_tick: Callable[[], Awaitable[None]] | None = None) -> None:
         """Tick at each period's start (and at least every minute, to take over the period of
-        a crashed holder), until cancelled. A failing tick is logged, never fatal."""
+        a crashed holder), until cancelled; `on_tick` after each. A failing tick is logged,
+        never fatal."""
         while True:
             try:
                 run = await self.tick()
                 if run is not None:
                     log.info("audit %s: %s, %s", run.id, run.status, run.counts)
-                    if on_run is not None:
-                        on_run(run)
+                if on_tick is not None:
+                    await on_tick()
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -159,6 +159,9 @@ async def history(store: Store, fingerprint: str) -> list[HistoryEntry]:
     """Every run that recorded the finding, oldest first, with what it recorded."""
     out = []
     for properties, recorded in await audit_runs.finding_history(store, fingerprint):
+        recorded = {
+            k: (None if v == "" and k in ("blueprint", "team") else v) for k, v in recorded.items()
+        }
         finding = AuditFinding(fingerprint=fingerprint, **recorded)
         out.append(HistoryEntry(run=_run_of(properties), finding=finding))
     return out

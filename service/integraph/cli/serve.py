@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from integraph.api.serve import graphql_url, serve, serve_workers
+from integraph.audits.schedule import Schedule
 from integraph.cli.output import err_console
 from integraph.config import Settings, load_settings
 from integraph.context import open_context
@@ -19,6 +20,11 @@ def serve_command(
     root_path: str | None = typer.Option(
         None, "--root-path", help="Path prefix behind a reverse proxy (API_ROOT_PATH)."
     ),
+    audit_every: str | None = typer.Option(
+        None,
+        "--audit-every",
+        help="Run scheduled audits: an interval (1h) or a cron expression (AUDIT_EVERY).",
+    ),
 ) -> None:
     """Serve the GraphQL API (/graphql), health (/healthz, /readyz) and metrics (/metrics)."""
     overrides = {
@@ -28,10 +34,13 @@ def serve_command(
             ("api_port", port),
             ("api_workers", workers),
             ("api_root_path", root_path),
+            ("audit_every", audit_every),
         )
         if value is not None
     }
     settings = load_settings(**overrides)
+    if settings.audit_every:
+        Schedule.parse(settings.audit_every)  # a bad schedule stops here, before serving
     if settings.api_workers > 1:
         serve_workers(settings)
         return
