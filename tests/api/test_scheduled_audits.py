@@ -11,9 +11,11 @@ from pathlib import Path
 from integraph.api.audits import scheduled_audits
 from integraph.api.metrics import ApiMetrics
 from integraph.audits import service
+from integraph.audits.runs import run_audit
 from integraph.config import load_settings
 from integraph.context import AppContext
 from integraph.lint.config import LintConfig
+from integraph.lint.service import choose_rules
 
 README = Path(__file__).resolve().parent.parent.parent / "README.md"
 
@@ -62,3 +64,34 @@ def test_the_readme_dashboard_and_alert_rule_use_metrics_that_exist() -> None:
     rule = _readme_block("Prometheus alert rule", "yaml")
     used = set(re.findall(r"\bintegraph_[a-z_]+", " ".join(expressions) + rule))
     assert used and used <= names, used - names
+
+
+async def test_audits_read_through_graphql_as_the_cli_reads_them(run, knowledge) -> None:
+    rules = choose_rules()
+    first = await run_audit(knowledge, rules, config=LintConfig())
+    second = await run_audit(knowledge, rules, config=LintConfig())
+    data = await run(
+        """query($a: String!, $b: String!, $fp: String!) {
+             auditRuns { id status counts findings { rule } }
+             auditRun(id: $b) { id previous
+               findings(where: {marks: ["persisting"], severities: ["error"]}) {
+                 rule element team mark status } }
+             auditDiff(before: $a, after: $b) { appeared { rule } disappeared { rule } unchanged }
+             auditFindingHistory(fingerprint: $fp) { run { id } finding { mark } }
+             auditTrend(by: "severity") { run counts } }""",
+        {"a": first.id, "b": second.id, "fp": first.findings[0].fingerprint},
+    )
+    assert [r["id"] for r in data["auditRuns"]] == [second.id, first.id]
+    assert data["auditRuns"][0]["counts"] == second.counts
+    assert data["auditRuns"][0]["findings"] == []  # lists carry no findings
+    shown = data["auditRun"]
+    assert shown["previous"] == first.id
+    expected = [f for f in second.findings if f.mark == "persisting" and f.severity == "error"]
+    assert len(shown["findings"]) == len(expected) > 0
+    assert all(f["mark"] == "persisting" for f in shown["findings"])
+    diff = data["auditDiff"]
+    assert diff["appeared"] == diff["disappeared"] == []
+    assert diff["unchanged"] == len(first.findings)
+    assert [h["finding"]["mark"] for h in data["auditFindingHistory"]] == ["new", "persisting"]
+    assert [p["run"] for p in data["auditTrend"]] == [first.id, second.id]
+    assert data["auditTrend"][1]["counts"] == second.breakdown["severity"]

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from integraph.api.graphql.audits import audit_fields
 from integraph.api.graphql.connections import (
     Connection,
     Edge,
@@ -279,6 +280,7 @@ def _query_namespace() -> dict[str, Any]:
 @strawberry.type(description="Read the knowledge base: elements, search, dashboards, lint, impact.")
 class Query:
     locals().update(_query_namespace())
+    locals().update(audit_fields())
 
     @strawberry.field(description="Any element by its full identifier (`landscape:crm`).")
     async def element(self, info: Info, id: strawberry.ID) -> Element | None:

@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from integraph.api.graphql.audits import AUDIT_TYPES
 from integraph.api.graphql.derive import SCALARS, read_value
 from integraph.api.graphql.execution import FieldByFieldExecutor, PlainLeavesExecutor
 from integraph.api.graphql.mutations import Mutation
@@ -25,7 +26,7 @@ def build_schema(
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[*ELEMENT_TYPES.values(), *RESULT_TYPES],
+        types=[*ELEMENT_TYPES.values(), *RESULT_TYPES, *AUDIT_TYPES],
         config=StrawberryConfig(default_resolver=read_value, scalar_map=SCALARS),
         extensions=extensions or [],
         execution_context_class=(PlainLeavesExecutor if planned_subtrees else FieldByFieldExecutor),
