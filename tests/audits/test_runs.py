@@ -13,6 +13,7 @@ import pytest
 from integraph.audits import service
 from integraph.audits.runs import run_audit
 from integraph.config import load_settings
+from integraph.errors import DatabaseUnavailable
 from integraph.knowledge.load import load_blueprint
 from integraph.lint.config import LintConfig
 from integraph.lint.service import choose_rules
@@ -162,3 +163,24 @@ async def test_an_audit_through_the_service_stores_alert_attempts(graph, tmp_pat
     assert not delivery.delivered and delivery.attempts[0].outcome == "refused"
     stored = await service.deliveries(graph, outcome.run.id)
     assert [(d["webhook"], d["outcome"]) for d in stored] == [("ops", "refused")]
+
+
+async def test_a_run_the_database_failed_is_stored_failed_and_resolves_nothing(
+    graph, tmp_path, rules, monkeypatch
+) -> None:
+    await landscape(graph, tmp_path / "bp", [system("a", 1)])
+    complete = await run_audit(graph, rules[:1], config=LintConfig())
+
+    async def gone(*args: Any, **kwargs: Any) -> Any:
+        raise DatabaseUnavailable("Neo4j at bolt://127.0.0.1:1 did not answer")
+
+    monkeypatch.setattr("integraph.audits.runs.lint", gone)
+    failed = await run_audit(graph, rules[:1], config=LintConfig())
+    assert failed.status == "failed" and failed.findings == []
+    assert failed.rules_not_run == ("AUD-01",) and "did not answer" in failed.errors[0]
+    monkeypatch.undo()
+    stored = await service.run(graph, failed.id)
+    assert stored.status == "failed" and stored.errors == failed.errors
+    after = await run_audit(graph, rules[:1], config=LintConfig())
+    assert after.previous == complete.id  # compared with the last complete run, not the failed
+    assert marks(after) == {"a": ("persisting", "open")}
