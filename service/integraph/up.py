@@ -1,10 +1,13 @@
-"""``up``: the main job on an open context: load a blueprint folder (the seed), then lint."""
+"""``up``: the main job on an open context: load a blueprint folder (the seed), then lint,
+keeping the lint as an audit run (so `integraph audit list` and the API's audits start with
+one)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from integraph.audits.runs import AuditRun, record_audit
 from integraph.context import AppContext
 from integraph.knowledge.load import LoadReport, load_knowledge
 from integraph.lint.findings import LintReport
@@ -20,6 +23,7 @@ class UpReport:
     blueprint_dir: Path
     loads: list[LoadReport]
     lint: LintReport | None
+    audit: AuditRun | None = None
 
 
 async def up(context: AppContext, blueprint_dir: Path) -> UpReport:
@@ -32,4 +36,5 @@ async def up(context: AppContext, blueprint_dir: Path) -> UpReport:
     )
     rules = choose_rules(config=context.lint_config)
     findings = await lint(context.store, rules, config=context.lint_config, fail_on=None)
-    return UpReport(blueprint_dir, loaded, findings)
+    audit = await record_audit(context.store, findings, rules)
+    return UpReport(blueprint_dir, loaded, findings, audit)

@@ -21,8 +21,15 @@ def test_up_loads_and_lints(cli_env: dict[str, str], graph: object) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "loaded blueprint 'minimal'" in proc.stdout
     assert " rules in " in proc.stdout  # the lint summary line
+    kept = re.search(r"^kept as audit run (\S+) \((\d+) new", proc.stdout, re.M)
+    assert kept and int(kept.group(2)) > 0, proc.stdout[-1000:]
     again = run_cli("up", "--no-serve", "--blueprint", str(MINIMAL), env=cli_env, timeout=300)
     assert "created 0, updated 0, deleted 0" in again.stdout
+    assert re.search(
+        r"^kept as audit run \S+ \(0 new, 0 resolved since the last\)", again.stdout, re.M
+    )
+    listed = run_cli("audit", "list", env=cli_env)
+    assert kept.group(1) in listed.stdout and len(listed.stdout.splitlines()) == 2
 
 
 def test_up_loads_the_seed_knowledge_base(cli_env: dict[str, str], graph: object) -> None:

@@ -131,14 +131,7 @@ async def run_audit(
     """Lint, mark against the previous complete run of the scope, store, return the run."""
     started = clock()
     scope = tuple(sorted(set(blueprints or ())))
-    key = scope_key(scope)
-    base = {
-        "id": new_run_id(started),
-        "scope": scope,
-        "started": started,
-        "catalogue": catalogue_digest(rules),
-        "rules": tuple(sorted(r.id for r in rules)),
-    }
+    base = _base(started, scope, rules)
     try:
         report = await lint(
             store, rules, config=config, fail_on=None, today=today, blueprints=scope or None
@@ -157,7 +150,24 @@ async def run_audit(
         with suppress(DatabaseUnavailable, QueryFailed):  # gone: the caller still gets the run
             await audit_runs.save_run(store, _run_properties(run), [])
         return run
-    previous = await audit_runs.previous_complete(store, key, _iso(started))
+    return await record_audit(store, report, rules, blueprints=scope, started=started, clock=clock)
+
+
+async def record_audit(
+    store: Store,
+    report: LintReport,
+    rules: list[Rule],
+    *,
+    blueprints: Collection[str] | None = None,
+    started: datetime.datetime | None = None,
+    clock: Any = _now,
+) -> AuditRun:
+    """Store a lint already run (`report`, of `rules` over `blueprints`) as an audit run:
+    marked against the previous complete run of the scope. `integraph up` keeps its lint so."""
+    started = started or clock()
+    scope = tuple(sorted(set(blueprints or ())))
+    base = _base(started, scope, rules)
+    previous = await audit_runs.previous_complete(store, scope_key(scope), _iso(started))
     teams = await audit_runs.owner_teams(store, sorted({f.element for f in report.findings}))
     not_run = tuple(sorted({e.rule_id for e in report.rule_errors}))
     status = PARTIAL if not_run else COMPLETE
@@ -178,6 +188,17 @@ async def run_audit(
     )
     await audit_runs.save_run(store, _run_properties(run), chunks_of(findings))
     return run
+
+
+def _base(started: datetime.datetime, scope: tuple[str, ...], rules: list[Rule]) -> dict[str, Any]:
+    """What every run records of itself before it knows how it went."""
+    return {
+        "id": new_run_id(started),
+        "scope": scope,
+        "started": started,
+        "catalogue": catalogue_digest(rules),
+        "rules": tuple(sorted(r.id for r in rules)),
+    }
 
 
 def mark(

@@ -77,6 +77,13 @@ def _print(report: UpReport, folder: Path, began: float, *, serving: bool) -> No
         )
     if report.lint is not None:
         console.print(render(report.lint, "text"), markup=False, highlight=False, end="")
+    if report.audit is not None:
+        counts = report.audit.counts
+        console.print(
+            f"kept as audit run {report.audit.id} ({counts.get('new', 0)} new, "
+            f"{counts.get('resolved', 0)} resolved since the last): `integraph audit show "
+            f"{report.audit.id}`"
+        )
     then = "serving the API next" if serving else "Neo4j keeps running"
     console.print(
         f"up in {time.monotonic() - began:.1f} s; {then}: explore with "
