@@ -76,7 +76,8 @@ async def test_audits_read_through_graphql_as_the_cli_reads_them(run, knowledge)
              auditRun(id: $b) { id previous
                findings(where: {marks: ["persisting"], severities: ["error"]}) {
                  rule element team mark status } }
-             auditDiff(before: $a, after: $b) { appeared { rule } disappeared { rule } unchanged }
+             auditDiff(before: $a, after: $b) { appeared { rule } disappeared { rule }
+               changed { before { status } after { status } } unchanged }
              auditFindingHistory(fingerprint: $fp) { run { id } finding { mark } }
              auditTrend(by: "severity") { run counts } }""",
         {"a": first.id, "b": second.id, "fp": first.findings[0].fingerprint},
@@ -90,7 +91,7 @@ async def test_audits_read_through_graphql_as_the_cli_reads_them(run, knowledge)
     assert len(shown["findings"]) == len(expected) > 0
     assert all(f["mark"] == "persisting" for f in shown["findings"])
     diff = data["auditDiff"]
-    assert diff["appeared"] == diff["disappeared"] == []
+    assert diff["appeared"] == diff["disappeared"] == diff["changed"] == []
     assert diff["unchanged"] == len(first.findings)
     assert [h["finding"]["mark"] for h in data["auditFindingHistory"]] == ["new", "persisting"]
     assert [p["run"] for p in data["auditTrend"]] == [first.id, second.id]

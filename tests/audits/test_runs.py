@@ -126,7 +126,7 @@ async def test_a_scripted_sequence_of_changes_gets_exact_marks(graph, tmp_path, 
     shown = await service.run(graph, second.id)
     assert marks(shown) == marks(second) and shown.counts == second.counts
     changes = await service.diff(graph, fourth.id, fifth.id)
-    assert [(b.element, a.status, b.status) for a, b in changes.changed] == [
+    assert [(c.after.element, c.before.status, c.after.status) for c in changes.changed] == [
         ("test-bp:a", "waived", "open")
     ]
     assert changes.appeared == [] and changes.disappeared == [] and changes.unchanged == 1

@@ -121,6 +121,14 @@ async def run(store: Store, run_id: str) -> AuditRun:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """A finding both runs saw, with another status in each (open -> waived, say)."""
+
+    before: AuditFinding
+    after: AuditFinding
+
+
+@dataclass(frozen=True)
 class RunDiff:
     """What changed from run `before` to run `after` (findings each saw, by fingerprint)."""
 
@@ -128,7 +136,7 @@ class RunDiff:
     after: AuditRun
     appeared: list[AuditFinding]
     disappeared: list[AuditFinding]
-    changed: list[tuple[AuditFinding, AuditFinding]]
+    changed: list[StatusChange]
     """Seen by both with another status (open -> waived, waived -> open...)."""
     unchanged: int
 
@@ -138,7 +146,7 @@ async def diff(store: Store, before_id: str, after_id: str) -> RunDiff:
     old = {f.fingerprint: f for f in before.findings if f.mark != RESOLVED}
     new = {f.fingerprint: f for f in after.findings if f.mark != RESOLVED}
     both = sorted(old.keys() & new.keys())
-    changed = [(old[k], new[k]) for k in both if old[k].status != new[k].status]
+    changed = [StatusChange(old[k], new[k]) for k in both if old[k].status != new[k].status]
     return RunDiff(
         before=before,
         after=after,

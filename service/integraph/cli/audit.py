@@ -170,7 +170,9 @@ def diff_command(
             "after": found.after.id,
             "appeared": [finding_json(f) for f in found.appeared],
             "disappeared": [finding_json(f) for f in found.disappeared],
-            "changed": [{**finding_json(b), "status_before": a.status} for a, b in found.changed],
+            "changed": [
+                {**finding_json(c.after), "status_before": c.before.status} for c in found.changed
+            ],
             "unchanged": found.unchanged,
         }
         sys.stdout.write(json.dumps(body, indent=2) + "\n")
@@ -182,9 +184,9 @@ def diff_command(
             lines += [f"- {_md_finding(f)}" for f in items] or ["None."]
             lines.append("")
         lines += [f"## Changed status ({len(found.changed)})", ""]
-        lines += [f"- {_md_finding(b)}: {a.status} → {b.status}" for a, b in found.changed] or [
-            "None."
-        ]
+        lines += [
+            f"- {_md_finding(c.after)}: {c.before.status} → {c.after.status}" for c in found.changed
+        ] or ["None."]
         lines += ["", f"{found.unchanged} finding(s) unchanged.", ""]
         sys.stdout.write("\n".join(lines))
         return
@@ -197,8 +199,8 @@ def diff_command(
         print("  + " + finding_line(finding))
     for finding in found.disappeared:
         print("  - " + finding_line(finding))
-    for was, now in found.changed:
-        print(f"  ~ {finding_line(now)} (was {was.status})")
+    for change in found.changed:
+        print(f"  ~ {finding_line(change.after)} (was {change.before.status})")
 
 
 @app.command("history")

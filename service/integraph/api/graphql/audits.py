@@ -80,7 +80,13 @@ TrendPointType = object_type(
     name="AuditTrendPoint",
     description="Open findings of one complete run, counted by the key asked for.",
 )
-AUDIT_TYPES = [AuditFindingType, AuditRunType, RunDiffType, HistoryEntryType, TrendPointType]
+AUDIT_TYPES = [
+    AuditFindingType,
+    AuditRunType,
+    RunDiffType,
+    HistoryEntryType,
+    TrendPointType,
+]
 
 
 def audit_fields() -> dict[str, Any]:
