@@ -86,8 +86,7 @@ class PlainLeavesExecutor(StrawberryGraphQLCoreExecutionContext):
         loaders = getattr(self.context_value, "loaders", None)
         if self.subtrees and loaders is not None and type(result) is list and result:
             item = return_type.of_type
-            items_non_null = isinstance(item, GraphQLNonNull)
-            item = item.of_type if items_non_null else item
+            item = item.of_type if isinstance(item, GraphQLNonNull) else item
             if isinstance(item, GraphQLObjectType | GraphQLInterfaceType) and all(
                 type(n) is dict and LABEL in n for n in result
             ):
@@ -99,22 +98,17 @@ class PlainLeavesExecutor(StrawberryGraphQLCoreExecutionContext):
                     return self._complete_planned(
                         plans,
                         item,
-                        items_non_null,
                         (return_type, field_details_list, info, path, result, position_context),
                     )
         return super().complete_list_value(
             return_type, field_details_list, info, path, result, position_context
         )
 
-    async def _complete_planned(
-        self, plans: Any, item: Any, items_non_null: bool, arguments: tuple[Any, ...]
-    ) -> Any:
+    async def _complete_planned(self, plans: Any, item: Any, arguments: tuple[Any, ...]) -> Any:
         assert self._planner is not None and self._completion is not None
         nodes = arguments[4]
         try:
-            return await self._completion.complete(
-                nodes, plans, self._planner.type_of(item), items_non_null
-            )
+            return await self._completion.complete(nodes, plans, self._planner.type_of(item))
         except Fallback:
             pass  # outside the handler: graphql-core's own errors chain to nothing of ours
         completed = super().complete_list_value(*arguments)

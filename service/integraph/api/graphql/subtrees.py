@@ -350,18 +350,14 @@ class Completion:
 
     def __init__(self, loaders: Loaders) -> None:
         self.loaders = loaders
-        self._built: dict[tuple[int, str], Any] = {}
 
     async def complete(
-        self,
-        nodes: list[Node],
-        plans: dict[str, ObjectPlan],
-        type_of: Callable[[Node], str | None],
-        items_non_null: bool,
+        self, nodes: list[Node], plans: dict[str, ObjectPlan], type_of: Callable[[Node], str | None]
     ) -> list[Any]:
+        """The response objects of `nodes` (element nodes, never null), in their order."""
         groups = self._grouped(nodes, plans, type_of)
         await asyncio.gather(*(self._read(plan, group) for plan, group in groups))
-        return [self._item(n, plans, type_of, items_non_null) for n in nodes]
+        return [self._item(n, plans, type_of) for n in nodes]
 
     @staticmethod
     def _grouped(
@@ -412,11 +408,7 @@ class Completion:
             link.children[parent] = children
 
     def _item(
-        self,
-        node: Node,
-        plans: dict[str, ObjectPlan],
-        type_of: Callable[[Node], str | None],
-        non_null: bool,
+        self, node: Node, plans: dict[str, ObjectPlan], type_of: Callable[[Node], str | None]
     ) -> Any:
         name = type_of(node)
         plan = plans.get(name) if name is not None else None
