@@ -71,20 +71,10 @@ class Tx:
         the driver decoded it: nested lists and maps as they came, without the per-value
         conversion of `run` (temporal values stay Neo4j's; `native` converts one). For large
         answers collected into one value, where that conversion is most of the cost."""
-        began = time.perf_counter()
-        failed = True
-        try:
+        async with self._statement(query):
             result = await self._tx.run(query_text(query), params)
             record = await result.single(strict=True)
-            failed = False
             return record[0]
-        except (Neo4jError, DriverError) as exc:
-            if self._managed:
-                raise
-            raise translate(exc) from None
-        finally:
-            for observe in self._observers:
-                observe(query, time.perf_counter() - began, failed)
 
     async def run_text(self, text: str, params: dict[str, Any] | None = None) -> list[Row]:
         """Run Cypher read from a file the caller owns (a lint rule); never user-built text."""
@@ -100,17 +90,24 @@ class Tx:
     async def _run(
         self, text: str, params: dict[str, Any] | None, *, summary: bool, name: str = "rule"
     ) -> tuple[list[Row], bool]:
-        began = time.perf_counter()
-        failed = True
-        try:
+        async with self._statement(name):
             result = await self._tx.run(text, params or {})
             rows = [_native_row(record) for record in await result.data()]
             wrote = False
             if summary:
                 counters = (await result.consume()).counters
                 wrote = counters.contains_updates or counters.contains_system_updates
-            failed = False
             return rows, wrote
+
+    @asynccontextmanager
+    async def _statement(self, name: str) -> AsyncIterator[None]:
+        """One statement: timed for the observers, its driver errors translated (a managed
+        transaction's are left to the driver, which retries the transient ones)."""
+        began = time.perf_counter()
+        failed = True
+        try:
+            yield
+            failed = False
         except (Neo4jError, DriverError) as exc:
             if self._managed:
                 raise
