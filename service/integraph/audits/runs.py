@@ -28,7 +28,7 @@ import secrets
 from collections import Counter
 from collections.abc import Collection
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from integraph.errors import DatabaseUnavailable, QueryFailed
@@ -107,11 +107,13 @@ def _by_id(rule: Rule) -> str:
     return rule.id
 
 
-def _now() -> datetime.datetime:
+def utc_now() -> datetime.datetime:
+    """Now, in UTC (runs and schedules keep time in UTC)."""
     return datetime.datetime.now(datetime.UTC)
 
 
-def _iso(moment: datetime.datetime) -> str:
+def iso_utc(moment: datetime.datetime) -> str:
+    """A moment as stored: ISO 8601 in UTC, which sorts as time does."""
     return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
@@ -126,7 +128,7 @@ async def run_audit(
     blueprints: Collection[str] | None = None,
     config: LintConfig | None = None,
     today: datetime.date | None = None,
-    clock: Any = _now,
+    clock: Any = utc_now,
 ) -> AuditRun:
     """Lint, mark against the previous complete run of the scope, store, return the run."""
     started = clock()
@@ -160,20 +162,22 @@ async def record_audit(
     *,
     blueprints: Collection[str] | None = None,
     started: datetime.datetime | None = None,
-    clock: Any = _now,
+    clock: Any = utc_now,
 ) -> AuditRun:
     """Store a lint already run (`report`, of `rules` over `blueprints`) as an audit run:
     marked against the previous complete run of the scope. `integraph up` keeps its lint so."""
     started = started or clock()
     scope = tuple(sorted(set(blueprints or ())))
     base = _base(started, scope, rules)
-    previous = await audit_runs.previous_complete(store, scope_key(scope), _iso(started))
+    previous = await audit_runs.previous_complete(store, scope_key(scope), iso_utc(started))
     teams = await audit_runs.owner_teams(store, sorted({f.element for f in report.findings}))
     not_run = tuple(sorted({e.rule_id for e in report.rule_errors}))
     status = PARTIAL if not_run else COMPLETE
-    findings = mark(report, previous[1] if previous else None, teams)
-    if previous is not None and status == COMPLETE:
-        findings += await _resolved(store, previous[0], findings)
+    seen = [f for f in findings_of(previous[1]) if f.mark != RESOLVED] if previous else []
+    findings = mark(report, {f.fingerprint: f.status for f in seen}, teams)
+    if status == COMPLETE:
+        now = {f.fingerprint for f in findings}
+        findings += [replace(f, mark=RESOLVED) for f in seen if f.fingerprint not in now]
     run = AuditRun(
         **base,
         finished=clock(),
@@ -203,12 +207,11 @@ def _base(started: datetime.datetime, scope: tuple[str, ...], rules: list[Rule])
 
 def mark(
     report: LintReport,
-    previous: dict[str, str] | None,
+    seen: dict[str, str],
     teams: dict[str, str | None],
 ) -> list[AuditFinding]:
     """The report's findings marked against what the previous complete run saw
-    (fingerprint -> status); the resolved ones are added by `_resolved`."""
-    seen = previous or {}
+    (fingerprint -> status); the caller adds those it no longer sees, resolved."""
     out = []
     for finding in report.findings:
         before = seen.get(finding.fingerprint)
@@ -233,21 +236,6 @@ def mark(
             )
         )
     return out
-
-
-async def _resolved(
-    store: Store, previous_id: str, current: list[AuditFinding]
-) -> list[AuditFinding]:
-    """The previous complete run's findings that this complete run no longer sees."""
-    found = await audit_runs.get_run(store, previous_id)
-    if found is None:
-        return []
-    now = {f.fingerprint for f in current}
-    return [
-        AuditFinding(**{**vars(f), "mark": RESOLVED})
-        for f in findings_of(found[1])
-        if f.mark != RESOLVED and f.fingerprint not in now
-    ]
 
 
 def count(findings: list[AuditFinding]) -> dict[str, int]:
@@ -317,7 +305,7 @@ def findings_of(chunks: list[dict[str, Any]]) -> list[AuditFinding]:
                     rule=chunk["rule"],
                     area=chunk.get("area") or "",
                     **{
-                        single: _stored(single, v)
+                        single: stored_value(single, v)
                         for (_, single), v in zip(_LISTS, values, strict=True)
                     },
                 )
@@ -325,7 +313,7 @@ def findings_of(chunks: list[dict[str, Any]]) -> list[AuditFinding]:
     return out
 
 
-def _stored(name: str, value: Any) -> Any:
+def stored_value(name: str, value: Any) -> Any:
     """A stored list value back: the empty text of a missing blueprint or team is None."""
     return None if value == "" and name in ("blueprint", "team") else value
 
@@ -335,8 +323,8 @@ def _run_properties(run: AuditRun) -> dict[str, Any]:
         "id": run.id,
         "scope_key": run.scope_key,
         "scope": list(run.scope),
-        "started": _iso(run.started),
-        "finished": _iso(run.finished) if run.finished else None,
+        "started": iso_utc(run.started),
+        "finished": iso_utc(run.finished) if run.finished else None,
         "status": run.status,
         "catalogue": run.catalogue,
         "rules": list(run.rules),

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from croniter import croniter
 
-from integraph.audits.runs import AuditRun
+from integraph.audits.runs import AuditRun, iso_utc, utc_now
 from integraph.errors import ConfigurationError
 from integraph.store import audit_runs
 from integraph.store.driver import Store
@@ -81,14 +81,6 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{secrets.token_hex(4)}"
 
 
-def _iso(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-
-
-def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
 class Scheduler:
     """Runs `audit` once per period of `schedule` across every replica sharing the database."""
 
@@ -101,7 +93,7 @@ class Scheduler:
         scope_key: str,
         lease_s: float,
         holder: str | None = None,
-        clock: Callable[[], datetime.datetime] = _now,
+        clock: Callable[[], datetime.datetime] = utc_now,
     ) -> None:
         self.store = store
         self.schedule = schedule
@@ -115,14 +107,14 @@ class Scheduler:
         """Audit now if this period's audit is this replica's to run; the run, else None."""
         now = self.clock()
         start, _ = self.schedule.period(now)
-        period = _iso(start)
+        period = iso_utc(start)
         taken = await audit_runs.take_lease(
             self.store,
             f"schedule:{self.scope_key}",
             period=period,
             holder=self.holder,
-            now=_iso(now),
-            expires=_iso(now + datetime.timedelta(seconds=self.lease_s)),
+            now=iso_utc(now),
+            expires=iso_utc(now + datetime.timedelta(seconds=self.lease_s)),
         )
         if not taken:
             return None

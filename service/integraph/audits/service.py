@@ -20,7 +20,17 @@ from typing import Any
 import httpx
 
 from integraph.audits import alerts
-from integraph.audits.runs import NEW, REOPENED, RESOLVED, AuditFinding, AuditRun, run_audit
+from integraph.audits.runs import (
+    NEW,
+    REOPENED,
+    RESOLVED,
+    AuditFinding,
+    AuditRun,
+    iso_utc,
+    run_audit,
+    stored_value,
+    utc_now,
+)
 from integraph.audits.runs import run_of as _run_of
 from integraph.audits.runs import scope_key as _scope_key
 from integraph.config import Settings
@@ -167,9 +177,7 @@ async def history(store: Store, fingerprint: str) -> list[HistoryEntry]:
     """Every run that recorded the finding, oldest first, with what it recorded."""
     out = []
     for properties, recorded in await audit_runs.finding_history(store, fingerprint):
-        recorded = {
-            k: (None if v == "" and k in ("blueprint", "team") else v) for k, v in recorded.items()
-        }
+        recorded = {k: stored_value(k, v) for k, v in recorded.items()}
         finding = AuditFinding(fingerprint=fingerprint, **recorded)
         out.append(HistoryEntry(run=_run_of(properties), finding=finding))
     return out
@@ -205,6 +213,5 @@ async def prune(store: Store, *, keep: int | None, days: int | None) -> int:
     """Delete runs beyond the newest `keep` per scope and those older than `days`."""
     cutoff = None
     if days is not None:
-        moment = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
-        cutoff = moment.isoformat(timespec="microseconds")
+        cutoff = iso_utc(utc_now() - datetime.timedelta(days=days))
     return await audit_runs.prune_runs(store, keep=keep, cutoff=cutoff)

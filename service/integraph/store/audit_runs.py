@@ -32,16 +32,15 @@ async def save_run(store: Store, run: dict[str, Any], chunks: list[Chunk]) -> No
 
 async def previous_complete(
     store: Store, scope_key: str, before: str
-) -> tuple[str, dict[str, str]] | None:
-    """The newest complete run of the scope before `before`: its id and the findings it saw,
-    fingerprint -> status (open, waived, baselined)."""
+) -> tuple[str, list[Chunk]] | None:
+    """The newest complete run of the scope before `before`: its id and its findings."""
     found = await store.read_single(
         "queries/audits/previous_complete", scope_key=scope_key, before=before
     )
     if found is None:
         return None
-    run_id, seen = found
-    return run_id, dict(seen)
+    run_id, chunks = found
+    return run_id, chunks
 
 
 async def list_runs(store: Store, scope_key: str | None, limit: int) -> list[dict[str, Any]]:
