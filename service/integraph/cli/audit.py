@@ -10,6 +10,7 @@ import typer
 
 from integraph.audits import service
 from integraph.audits.runs import RESOLVED, AuditFinding, AuditRun
+from integraph.cli.lint import severity_option
 from integraph.cli.session import run_in_context
 from integraph.context import AppContext
 from integraph.errors import ConfigurationError
@@ -45,7 +46,7 @@ def run_command(
 ) -> None:
     """Run the rules once, store the run with its marks, alert, prune: for cron and CI."""
     _format(fmt)
-    threshold = None if fail_on == "never" else _severity(fail_on)
+    threshold = None if fail_on == "never" else severity_option(fail_on)
     config = load_lint_config()
     rules = choose_rules(config=config)
 
@@ -242,13 +243,6 @@ def prune_command(
         return await service.prune(context.store, keep=keep, days=days)
 
     print(f"pruned {run_in_context(work)} run(s)")
-
-
-def _severity(value: str) -> Severity:
-    try:
-        return Severity.parse(value)
-    except ValueError as exc:
-        raise ConfigurationError(str(exc)) from None
 
 
 def run_line(run: AuditRun) -> str:

@@ -26,7 +26,8 @@ from integraph.lint.service import choose_rules, lint
 rules_app = typer.Typer(help="Browse the lint rule catalogue.")
 
 
-def _severity(value: str) -> Severity:
+def severity_option(value: str) -> Severity:
+    """A severity given on the command line (`--fail-on`, `--min-severity`), or exit 2."""
     try:
         return Severity.parse(value)
     except ValueError as exc:
@@ -77,14 +78,14 @@ def lint_command(
         raise ConfigurationError(f"--format must be one of {', '.join(FORMATS)}")
     if update_baseline and baseline is None:
         raise ConfigurationError("--update-baseline needs --baseline FILE")
-    threshold = None if fail_on == "never" else _severity(fail_on)
+    threshold = None if fail_on == "never" else severity_option(fail_on)
     config = load_lint_config()
     rules = choose_rules(
         rule_dirs=rules_dir,
         ids=select or None,
         areas=area or None,
         tags=tag or None,
-        min_severity=_severity(min_severity),
+        min_severity=severity_option(min_severity),
         config=config,
     )
     known = read_baseline(baseline) if baseline and not update_baseline else set()

@@ -131,14 +131,16 @@ class Reader:
     """The queries run, by name (and relationship type), in order."""
 
     async def read(self, query: str, **params: Any) -> list[Row]:
-        self.queries += 1
-        self.log.append(f"{query} {params.get('type') or ''}".strip())
+        self._count(query, params)
         return await self.store.read(query, **params)
 
     async def read_single(self, query: str, **params: Any) -> Any:
+        self._count(query, params)
+        return await self.store.read_single(query, **params)
+
+    def _count(self, query: str, params: dict[str, Any]) -> None:
         self.queries += 1
         self.log.append(f"{query} {params.get('type') or ''}".strip())
-        return await self.store.read_single(query, **params)
 
 
 def node_of(row: Row) -> Node:

@@ -131,10 +131,8 @@ class Link:
     relation: Relation | None
     lookup: str | None
     non_null: bool
-    items_non_null: bool
     targets: dict[str, ObjectPlan]
     """Runtime type name -> plan: one entry for an object type, several for an interface."""
-    abstract: GraphQLInterfaceType | None
     type_of: Callable[[Node], str | None]
     keys: tuple[str, ...] = ()
     rel_keys: tuple[str, ...] = ()
@@ -312,22 +310,18 @@ class Planner:
         relation: Relation | None = getattr(function, "relation", None)
         lookup: str | None = getattr(function, "lookup", None)
         kind, non_null = _unwrap(graphql_field.type)
-        items_non_null = False
         many = isinstance(kind, GraphQLList)
         if many:
-            kind, items_non_null = _unwrap(kind.of_type)
+            kind, _ = _unwrap(kind.of_type)  # items are element nodes, never null
         if many != (relation is not None and relation.many):
             raise NoPlan
         targets = self._targets(kind, details, attributes=False)
-        abstract = kind if isinstance(kind, GraphQLInterfaceType) else None
         link = Link(
             key=key,
             relation=relation,
             lookup=lookup,
             non_null=non_null,
-            items_non_null=items_non_null,
             targets=targets,
-            abstract=abstract,
             type_of=self.type_of(kind),
         )
         if relation is not None:
