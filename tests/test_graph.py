@@ -33,11 +33,17 @@ def minimal() -> Landscape:
     return load_blueprint_files([MINIMAL])
 
 
+def test_the_fixtures_use_every_label_and_relationship_type() -> None:
+    both = [to_graph(load_blueprint_files([BLUEPRINTS / f])) for f in ("minimal", "interfaces")]
+    assert {label for rows in both for label in rows.nodes} == {label.value for label in NodeLabel}
+    assert {rel for rows in both for rel in rows.rels} == {rel.value for rel in RelType}
+
+
 def test_round_trip_on_the_minimal_fixture(minimal: Landscape) -> None:
     assert from_graph(to_graph(minimal, "minimal")) == minimal
 
 
-@pytest.mark.parametrize("folder", ["minimal"])
+@pytest.mark.parametrize("folder", ["minimal", "interfaces"])
 def test_round_trip_on_fixture_folders(folder: str) -> None:
     landscape = load_blueprint_files([BLUEPRINTS / folder])
     rows = to_graph(landscape)
@@ -46,10 +52,11 @@ def test_round_trip_on_fixture_folders(folder: str) -> None:
     assert to_graph(again) == rows
 
 
-def test_labels_and_relationship_types_come_from_fixed_sets(minimal: Landscape) -> None:
-    rows = to_graph(minimal)
-    assert set(rows.nodes) == {label.value for label in NodeLabel}
-    assert set(rows.rels) == {rel.value for rel in RelType}
+@pytest.mark.parametrize("folder", ["minimal", "interfaces"])
+def test_labels_and_relationship_types_come_from_fixed_sets(folder: str) -> None:
+    rows = to_graph(load_blueprint_files([BLUEPRINTS / folder]))
+    assert set(rows.nodes) <= {label.value for label in NodeLabel}
+    assert set(rows.rels) <= {rel.value for rel in RelType}
     labels = {row["id"]: label for label, label_rows in rows.nodes.items() for row in label_rows}
     for rel, rel_rows in rows.rels.items():
         starts, ends = RELATIONSHIPS[RelType(rel)]

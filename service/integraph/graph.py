@@ -19,12 +19,11 @@ from integraph.model import (
     POLICY_MODELS,
     Blueprint,
     Contract,
-    FieldPart,
     Flow,
     Landscape,
     SourceLocation,
-    field_id,
     localize,
+    operation_id,
     qualify,
     review_id,
     version_id,
@@ -41,6 +40,7 @@ class NodeLabel(StrEnum):
     FLOW = "Flow"
     CONTRACT = "Contract"
     CONTRACT_VERSION = "ContractVersion"
+    OPERATION = "Operation"
     FIELD = "Field"
     POLICY = "Policy"
     CREDENTIAL = "Credential"
@@ -64,7 +64,11 @@ class RelType(StrEnum):
     MASKS = "MASKS"
     HAS_VERSION = "HAS_VERSION"
     NEXT_VERSION = "NEXT_VERSION"
+    HAS_OPERATION = "HAS_OPERATION"
+    USES_OPERATION = "USES_OPERATION"
+    CALLS = "CALLS"
     HAS_FIELD = "HAS_FIELD"
+    CLEAR_FOR = "CLEAR_FOR"
     CLASSIFIED_AS = "CLASSIFIED_AS"
     APPLIES_TO = "APPLIES_TO"
     DEAD_LETTERS_TO = "DEAD_LETTERS_TO"
@@ -109,7 +113,11 @@ RELATIONSHIPS: dict[RelType, tuple[frozenset[NodeLabel], frozenset[NodeLabel]]] 
     RelType.MASKS: (frozenset({_L.FLOW}), frozenset({_L.FIELD})),
     RelType.HAS_VERSION: (frozenset({_L.CONTRACT}), frozenset({_L.CONTRACT_VERSION})),
     RelType.NEXT_VERSION: (frozenset({_L.CONTRACT_VERSION}), frozenset({_L.CONTRACT_VERSION})),
+    RelType.HAS_OPERATION: (frozenset({_L.CONTRACT_VERSION}), frozenset({_L.OPERATION})),
+    RelType.USES_OPERATION: (frozenset({_L.FLOW}), frozenset({_L.OPERATION})),
+    RelType.CALLS: (frozenset({_L.OPERATION}), frozenset({_L.FLOW})),
     RelType.HAS_FIELD: (frozenset({_L.CONTRACT_VERSION}), frozenset({_L.FIELD})),
+    RelType.CLEAR_FOR: (frozenset({_L.FIELD}), frozenset({_L.SYSTEM})),
     RelType.CLASSIFIED_AS: (frozenset({_L.FIELD}), frozenset({_L.CLASSIFICATION})),
     RelType.APPLIES_TO: (frozenset({_L.POLICY}), frozenset({_L.FLOW, _L.COMPONENT})),
     RelType.DEAD_LETTERS_TO: (frozenset({_L.POLICY}), frozenset({_L.COMPONENT})),
@@ -171,20 +179,44 @@ def holder(rel_type: str, row: Mapping[str, Any]) -> str:
     return row["to"] if rel_type in WRITTEN_AT_END else row["from"]
 
 
-NESTED = {"versions", "request", "response", "message", "error", "reviews", "masking"}
+NESTED = {
+    "versions",
+    "operations",
+    "request",
+    "response",
+    "message",
+    "error",
+    "headers",
+    "reviews",
+    "masking",
+}
 """Fields that become nodes or relationships of their own (never properties)."""
 NOT_PROPERTIES: dict[str, frozenset[str]] = {
     section: frozenset(NESTED | {r.field for r in refs}) for section, refs in REFERENCES.items()
 }
 NOT_PROPERTIES["flows"] |= {"producer_version", "consumer_version"}
-NOT_PROPERTIES["fields"] = frozenset({"classification"})
+NOT_PROPERTIES["fields"] = frozenset({"classification", "clear_for"})
 NOT_PROPERTIES["versions"] = frozenset(NESTED)
+NOT_PROPERTIES["operations"] = frozenset(NESTED | {"calls"})
 NOT_PROPERTIES["reviews"] = frozenset()
-"""Per section (and for nested versions, fields, reviews): fields that are not properties."""
-JSON_PROPERTIES = {"options", "error_format"}
-"""Nested fields stored as a JSON string property (`Decision.options`, `error_format`)."""
-META = {"id", "blueprint", "source_file", "source_line", "source_column", "position", "part"}
-"""Properties that are bookkeeping, not model fields."""
+"""Per section (and for nested versions, operations, fields, reviews): fields that are not
+properties."""
+JSON_PROPERTIES = {"options", "error_format", "types"}
+"""Nested fields stored as a JSON string property (`Decision.options`, `error_format`, a
+version's named `types`)."""
+META = {
+    "id",
+    "blueprint",
+    "source_file",
+    "source_line",
+    "source_column",
+    "position",
+    "part",
+    "operation",
+    "expanded_from",
+}
+"""Properties that are bookkeeping, not model fields (a field's `operation` and
+`expanded_from`, the named type that brought it in, say where it sits)."""
 
 
 @dataclass
@@ -241,7 +273,7 @@ def to_graph(
             rows.rel(RelType.IN_BLUEPRINT, names.own(element.id), blueprint_id)
         _reference_rows(section, element, rows, names)
         if isinstance(element, Contract):
-            _contract_rows(element, rows, node, names)
+            _contract_rows(landscape, element, rows, node, names)
         if isinstance(element, Flow):
             _flow_rows(element, rows, names)
     return rows
@@ -298,7 +330,9 @@ def _reference_rows(section: str, element: BaseModel, rows: GraphRows, names: _N
             rows.rel(ref.rel, start, end, **props)
 
 
-def _contract_rows(contract: Contract, rows: GraphRows, node: Any, names: _Names) -> None:
+def _contract_rows(
+    landscape: Landscape, contract: Contract, rows: GraphRows, node: Any, names: _Names
+) -> None:
     previous: str | None = None
     contract_id = names.own(contract.id)
     for position, version in enumerate(contract.versions):
@@ -313,15 +347,36 @@ def _contract_rows(contract: Contract, rows: GraphRows, node: Any, names: _Names
         if previous is not None:
             rows.rel(RelType.NEXT_VERSION, previous, vid)
         previous = vid
-        for part in FieldPart:
-            for index, item in enumerate(getattr(version, part.value)):
-                local_fid = field_id(local_vid, part.value, item.path)
-                props = {**properties(item, "fields"), "part": part.value, "position": index}
-                node(NodeLabel.FIELD, local_fid, props)
-                fid = names.own(local_fid)
-                rows.rel(RelType.HAS_FIELD, vid, fid)
-                if item.classification is not None:
-                    rows.rel(RelType.CLASSIFIED_AS, fid, names.ref(item.classification))
+        for position, operation in enumerate(version.operations):
+            local_oid = operation_id(local_vid, operation.name)
+            oid = names.own(local_oid)
+            node(
+                NodeLabel.OPERATION,
+                local_oid,
+                {**properties(operation, "operations"), "position": position},
+            )
+            rows.rel(RelType.HAS_OPERATION, vid, oid, position=position)
+            for call, flow in enumerate(operation.calls):
+                rows.rel(RelType.CALLS, oid, names.ref(flow), position=call)
+        for index, item in enumerate(landscape.version_fields(contract, version)):
+            local_fid = f"{local_vid}#{item.key}"
+            props = {
+                **properties(item.field, "fields"),
+                "path": item.path,
+                "part": item.part.value,
+                "position": index,
+            }
+            if item.operation is not None:
+                props["operation"] = item.operation
+            if item.expanded_from is not None:
+                props["expanded_from"] = item.expanded_from
+            node(NodeLabel.FIELD, local_fid, props)
+            fid = names.own(local_fid)
+            rows.rel(RelType.HAS_FIELD, vid, fid)
+            if item.field.classification is not None:
+                rows.rel(RelType.CLASSIFIED_AS, fid, names.ref(item.field.classification))
+            for position, system in enumerate(item.field.clear_for):
+                rows.rel(RelType.CLEAR_FOR, fid, names.ref(system), position=position)
 
 
 def _flow_rows(flow: Flow, rows: GraphRows, names: _Names) -> None:
@@ -331,16 +386,18 @@ def _flow_rows(flow: Flow, rows: GraphRows, names: _Names) -> None:
         version = getattr(flow, f"{role}_version")
         if version is not None and contract is not None:
             rows.rel(RelType.USES_VERSION, flow_id, version_id(contract, version), role=role)
-    if not flow.masking:
+    if not flow.masking and not flow.operations:
         return
     version = flow.producer_version or flow.consumer_version
     if contract is None or version is None:
-        raise ValueError(f"flow '{flow.id}' masks fields but names no contract version")
+        raise ValueError(
+            f"flow '{flow.id}' names operations or masks fields but names no contract version"
+        )
     vid = version_id(contract, version)
+    for name in flow.operations:
+        rows.rel(RelType.USES_OPERATION, flow_id, operation_id(vid, name))
     for masking in flow.masking:
-        part, _, path = masking.field.partition("/")
-        fid = field_id(vid, part, "/" + path)
-        rows.rel(RelType.MASKS, flow_id, fid, method=masking.method.value)
+        rows.rel(RelType.MASKS, flow_id, f"{vid}#{masking.field}", method=masking.method.value)
 
 
 def from_graph(rows: GraphRows) -> Landscape:
@@ -431,25 +488,47 @@ class _Index:
         for rel in found:
             row = self.nodes[rel["to"]]
             data = _fields(row)
+            operations: dict[str, dict[str, Any]] = {}
+            for op_rel in sorted(
+                self.outgoing[(RelType.HAS_OPERATION.value, row["id"])], key=_position
+            ):
+                op_row = self.nodes[op_rel["to"]]
+                operation = _fields(op_row)
+                calls = sorted(self.outgoing[(RelType.CALLS.value, op_row["id"])], key=_position)
+                if calls:
+                    operation["calls"] = [self.local(c["to"]) for c in calls]
+                operations[op_row["name"]] = operation
             parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for fid in sorted(self.targets(RelType.HAS_FIELD, row["id"]), key=self._field_order):
+            field_ids = self.targets(RelType.HAS_FIELD, row["id"])
+            for fid in sorted(field_ids, key=lambda f: self.nodes[f]["position"]):
                 field_row = self.nodes[fid]
+                if "expanded_from" in field_row:
+                    continue  # brought in by a named type: the type holds it
                 item = _fields(field_row)
                 classes = self.targets(RelType.CLASSIFIED_AS, fid)
                 if classes:
                     item["classification"] = self.local(classes[0])
-                parts[field_row["part"]].append(item)
+                clear = sorted(self.outgoing[(RelType.CLEAR_FOR.value, fid)], key=_position)
+                if clear:
+                    item["clear_for"] = [self.local(c["to"]) for c in clear]
+                holder = operations.get(field_row.get("operation", ""))
+                target = parts if holder is None else holder
+                target.setdefault(field_row["part"], []).append(item)
+            if operations:
+                data["operations"] = list(operations.values())
             versions.append(data | parts)
         return versions
-
-    def _field_order(self, fid: str) -> tuple[int, int]:
-        row = self.nodes[fid]
-        return list(FieldPart).index(FieldPart(row["part"])), row["position"]
 
     def flow_extras(self, flow_id: str) -> dict[str, Any]:
         extras: dict[str, Any] = {}
         for row in self.outgoing[(RelType.USES_VERSION.value, flow_id)]:
             extras[f"{row['role']}_version"] = row["to"].partition("@")[2]
+        operations = [
+            row["to"].partition("#")[2]
+            for row in self.outgoing[(RelType.USES_OPERATION.value, flow_id)]
+        ]
+        if operations:
+            extras["operations"] = operations
         masking = []
         for row in self.outgoing[(RelType.MASKS.value, flow_id)]:
             masking.append({"field": row["to"].partition("#")[2], "method": row["method"]})

@@ -133,6 +133,7 @@ def test_count_by_kind(minimal: Landscape) -> None:
         "component": 4,
         "contract": 2,
         "contract version": sum(len(c.versions) for c in minimal.contracts),
+        "operation": 0,
         "field": sum(1 for _ in minimal.fields()),
         "flow": 4,
         "policy": 6,

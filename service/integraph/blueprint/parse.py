@@ -28,7 +28,7 @@ from integraph.model import (
     Blueprint,
     Contract,
     Landscape,
-    field_id,
+    operation_id,
     review_id,
     version_id,
 )
@@ -406,11 +406,25 @@ def assemble(valid: ValidModels) -> Landscape:
             for i, version in enumerate(model.versions):
                 vid = version_id(model.id, version.version)
                 sources[vid] = raw.locate(("versions", i)).source()
-                for part, item in version.fields():
-                    j = getattr(version, part.value).index(item)
-                    loc = ("versions", i, part.value, j)
-                    sources[field_id(vid, part.value, item.path)] = raw.locate(loc).source()
-    return Landscape(blueprint=blueprint, sources=sources, **sections)
+                for k, operation in enumerate(version.operations):
+                    at = raw.locate(("versions", i, "operations", k)).source()
+                    sources[operation_id(vid, operation.name)] = at
+                for declared in version.declared_fields():
+                    at = raw.locate(("versions", i, *declared.loc)).source()
+                    sources[f"{vid}#{declared.key}"] = at
+    landscape = Landscape(blueprint=blueprint, sources=sources, **sections)
+    # A field a named type brings in is located where the type is used (the field naming it).
+    for contract in landscape.contracts:
+        for version in contract.versions:
+            vid = version_id(contract.id, version.version)
+            holder = None
+            for item in landscape.version_fields(contract, version):
+                fid = f"{vid}#{item.key}"
+                if item.expanded_from is None:
+                    holder = landscape.sources.get(fid)
+                elif holder is not None:
+                    landscape.sources.setdefault(fid, holder)
+    return landscape
 
 
 def _ordered(issues: list[BlueprintIssue]) -> list[BlueprintIssue]:

@@ -20,19 +20,21 @@ from integraph.model import (
     Flow,
     Waiver,
     field_id,
+    operation_id,
     review_id,
     split_reference,
     version_id,
 )
-from integraph.model.contracts import FieldPart
+from integraph.model.contracts import ContractVersion, Field, FieldPart, type_resolver
 
 ANY = ("*",)
 """Any id: elements, contract versions, fields, reviews."""
 BLUEPRINTS = ("blueprint",)
 """A blueprint's own id (the entries of `uses:`)."""
 VERSIONS = ("versions",)
+OPERATIONS = ("operations",)
 FIELDS = ("fields",)
-"""Contract versions and fields, derived ids of a contract in a used blueprint."""
+"""Contract versions, operations and fields, derived ids of a contract in a used blueprint."""
 
 REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "blueprint": (("owner", ("teams",)), ("scope", ANY)),
@@ -84,6 +86,8 @@ class Registry:
     invalid: set[str] = field(default_factory=set)
     """Ids written as numbers, dates, ...: reported once where they are defined, and
     references to them (as text) are not reported again as dangling."""
+    operations: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    """Operation names of each contract version by its id (None: could not be read)."""
 
     def knows(self, element_id: str) -> bool:
         return element_id in self.sections or element_id in self.derived
@@ -115,11 +119,12 @@ def check_references(
     shapes: dict[str, ContractShape] = {}
     for raw, model in valid:
         issues.extend(_derived_ids(raw, model, registry))
+    contracts = {m.id: m for _, m in valid if isinstance(m, Contract)}
+    for raw, model in valid:
         if isinstance(model, Contract):
-            shapes[model.id] = {
-                v.version: frozenset(f"{p.value}{f.path}" for p, f in v.fields())
-                for v in model.versions
-            }
+            shape, found = _contract_shape(raw, model, contracts, registry)
+            shapes[model.id] = shape
+            issues.extend(found)
     for raw in invalid:
         shape = _raw_derived_ids(raw, registry)
         if shape is not None and raw.raw_id is not None:
@@ -183,16 +188,140 @@ def _derived_ids(raw: RawElement, model: BaseModel, registry: Registry) -> Itera
         seen_versions.add(version.version)
         vid = version_id(model.id, version.version)
         registry.derived.add(vid)
-        for part in FieldPart:
-            seen_paths: set[str] = set()
-            for j, item in enumerate(getattr(version, part.value)):
-                if item.path in seen_paths:
-                    message = f"field '{part.value}{item.path}' is listed twice in {vid}"
-                    at = raw.locate((*loc, part.value, j, "path"))
-                    path = f"versions[{i}].{part.value}[{j}].path"
-                    yield issue(raw, at, IssueKind.DUPLICATE_ID, message, path)
-                seen_paths.add(item.path)
-                registry.derived.add(field_id(vid, part.value, item.path))
+        registry.operations[vid] = frozenset(o.name for o in version.operations)
+        yield from _unique_names(raw, loc, "operations", [o.name for o in version.operations])
+        yield from _unique_names(raw, loc, "types", [t.name for t in version.types])
+        registry.derived.update(operation_id(vid, o.name) for o in version.operations)
+        seen_keys: set[str] = set()
+        for declared in version.declared_fields():
+            if declared.key in seen_keys:
+                message = f"field '{declared.key}' is listed twice in {vid}"
+                at = raw.locate((*loc, *declared.loc, "path"))
+                yield issue(raw, at, IssueKind.DUPLICATE_ID, message, _dotted(i, declared.loc))
+            seen_keys.add(declared.key)
+            registry.derived.add(f"{vid}#{declared.key}")
+
+
+def _locate_in_list(raw: RawElement, loc: tuple[str | int, ...], value: object) -> Located:
+    """Position of `value` in the list at `loc` (reference lists are re-sorted after parsing)."""
+    node: object = raw.node
+    for step in loc:
+        if isinstance(step, int) and isinstance(node, list) and step < len(node):
+            node = node[step]
+        elif isinstance(step, str) and isinstance(node, dict):
+            node = node.get(step)
+        else:
+            return raw.locate(loc)
+    if isinstance(node, list) and value in node:
+        return raw.locate((*loc, node.index(value)))
+    return raw.locate(loc)
+
+
+def _dotted(version: int, loc: tuple[str | int, ...], leaf: str = "path") -> str:
+    """`versions[0].operations[1].request[2].path` from a declared field's place."""
+    text = f"versions[{version}]"
+    for step in loc:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return f"{text}.{leaf}"
+
+
+def _unique_names(
+    raw: RawElement, loc: tuple[str | int, ...], key: str, names: list[str]
+) -> Iterator[BlueprintIssue]:
+    seen: set[str] = set()
+    noun = "operation" if key == "operations" else "type"
+    for j, name in enumerate(names):
+        if name in seen:
+            at = raw.locate((*loc, key, j, "name"))
+            message = f"{noun} '{name}' is defined twice in this version"
+            yield issue(
+                raw, at, IssueKind.DUPLICATE_ID, message, f"versions[{loc[1]}].{key}[{j}].name"
+            )
+        seen.add(name)
+
+
+def _contract_shape(
+    raw: RawElement, contract: Contract, contracts: dict[str, Contract], registry: Registry
+) -> tuple[ContractShape, list[BlueprintIssue]]:
+    """The field keys of each version (named types expanded), with the problems of its named
+    type references: unknown types, and fields a type brings in that the version declares
+    already."""
+    shape: ContractShape = {}
+    issues: list[BlueprintIssue] = []
+    for i, version in enumerate(contract.versions):
+        vid = version_id(contract.id, version.version)
+        resolve = type_resolver(contracts, contract.id, version)
+        declared = {d.key: d for d in version.declared_fields()}
+        for d in declared.values():
+            ref = d.field.ref
+            if ref is not None and resolve(ref) is None:
+                at = raw.locate(("versions", i, *d.loc, "ref"))
+                issues.append(
+                    issue(
+                        raw,
+                        at,
+                        IssueKind.DANGLING_REFERENCE,
+                        _unknown_type(ref, version, contracts),
+                        _dotted(i, d.loc, "ref"),
+                    )
+                )
+        for k, named in enumerate(version.types):
+            for j, item in enumerate(named.fields):
+                if item.ref is not None and resolve(item.ref) is None:
+                    loc = ("versions", i, "types", k, "fields", j, "ref")
+                    message = _unknown_type(item.ref, version, contracts)
+                    issues.append(
+                        issue(
+                            raw,
+                            raw.locate(loc),
+                            IssueKind.DANGLING_REFERENCE,
+                            message,
+                            f"versions[{i}].types[{k}].fields[{j}].ref",
+                        )
+                    )
+        keys: set[str] = set(declared)
+        holder = None
+        for item in version.expanded_fields(resolve):
+            if item.expanded_from is None:
+                holder = declared.get(item.key)
+                continue
+            if item.key in declared and holder is not None:
+                at = raw.locate(("versions", i, *holder.loc, "ref"))
+                message = (
+                    f"type '{item.expanded_from}' brings in field '{item.key}', which {vid} "
+                    "declares already: remove one of them"
+                )
+                issues.append(
+                    issue(raw, at, IssueKind.DUPLICATE_ID, message, _dotted(i, holder.loc, "ref"))
+                )
+                continue
+            keys.add(item.key)
+            registry.derived.add(f"{vid}#{item.key}")
+        shape[version.version] = frozenset(keys)
+    return shape, issues
+
+
+def _unknown_type(ref: str, version: ContractVersion, contracts: dict[str, Contract]) -> str:
+    target, _, name = ref.rpartition("#")
+    if not target:
+        have = ", ".join(t.name for t in version.types) or "none"
+        return (
+            f"no type '{name}' in this version (its types: {have}); to use a type of another "
+            "contract write <contract>@<version>#<type>"
+        )
+    other_id, _, other_version = target.partition("@")
+    other = contracts.get(other_id)
+    if other is None:
+        return (
+            f"no contract '{other_id}' in this blueprint (named types are shared within a "
+            "blueprint)"
+        )
+    found = other.version(other_version)
+    if found is None:
+        have = ", ".join(v.version for v in other.versions) or "none"
+        return f"contract '{other_id}' has no version '{other_version}' (versions: {have})"
+    have = ", ".join(t.name for t in found.types) or "none"
+    return f"{target} has no type '{name}' (its types: {have})"
 
 
 def _texts(value: object) -> list[str]:
@@ -236,6 +365,16 @@ def _raw_derived_ids(raw: RawElement, registry: Registry) -> ContractShape | Non
         vid = version_id(element_id, version)
         registry.derived.add(vid)
         keys: set[str] | None = set()
+        operations = mapping.get("operations")
+        names = (
+            [o.get("name") for o in operations if isinstance(o, dict)]
+            if isinstance(operations, list)
+            else []
+        )
+        registry.derived.update(operation_id(vid, n) for n in names if isinstance(n, str))
+        registry.operations.setdefault(vid, None)
+        if operations or mapping.get("types"):
+            keys = None  # operations' fields and named types: not read from a broken contract
         for part, _, item in _raw_fields(mapping):
             path = item.get("path")
             if isinstance(path, str):
@@ -346,15 +485,44 @@ def _dangling(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator
             yield from _check(raw, raw.locate_item(name, target), name, target, sections, registry)
     if isinstance(model, Contract):
         for i, version in enumerate(model.versions):
-            for part, item in version.fields():
-                if item.classification is None:
-                    continue
-                j = getattr(version, part.value).index(item)
-                at = raw.locate(("versions", i, part.value, j, "classification"))
-                path = f"versions[{i}].{part.value}[{j}].classification"
-                yield from _check(
-                    raw, at, path, item.classification, ("classifications",), registry
-                )
+            yield from _version_references(raw, i, version, registry)
+
+
+def _version_references(
+    raw: RawElement, i: int, version: ContractVersion, registry: Registry
+) -> Iterator[BlueprintIssue]:
+    """The classifications and entitled systems its fields name, the flows its operations
+    call, and the idempotency key fields its operations give."""
+    places: list[tuple[tuple[str | int, ...], Field]] = [
+        (d.loc, d.field) for d in version.declared_fields()
+    ]
+    for k, named in enumerate(version.types):
+        places += [(("types", k, "fields", j), item) for j, item in enumerate(named.fields)]
+    for loc, item in places:
+        if item.classification is not None:
+            at = raw.locate(("versions", i, *loc, "classification"))
+            path = _dotted(i, loc, "classification")
+            yield from _check(raw, at, path, item.classification, ("classifications",), registry)
+        for system in item.clear_for:
+            at = _locate_in_list(raw, ("versions", i, *loc, "clear_for"), system)
+            path = _dotted(i, loc, "clear_for")
+            yield from _check(raw, at, path, system, ("systems",), registry)
+    keys = {d.key for d in version.declared_fields()}
+    for k, operation in enumerate(version.operations):
+        loc = ("versions", i, "operations", k)
+        for flow in operation.calls:
+            at = _locate_in_list(raw, (*loc, "calls"), flow)
+            path = f"versions[{i}].operations[{k}].calls"
+            yield from _check(raw, at, path, flow, ("flows",), registry)
+        key = operation.idempotency_key
+        if key is not None and f"{operation.name}/{key}" not in keys and key not in keys:
+            at = raw.locate((*loc, "idempotency_key"))
+            message = (
+                f"operation '{operation.name}' has no field '{key}' (give the key field "
+                "relative to the operation, e.g. headers/Idempotency-Key, and declare it)"
+            )
+            path = f"versions[{i}].operations[{k}].idempotency_key"
+            yield issue(raw, at, IssueKind.DANGLING_REFERENCE, message, path)
 
 
 def _reference_problem(target: str, sections: tuple[str, ...], registry: Registry) -> str | None:
@@ -422,6 +590,7 @@ def _flow_versions(
             known = ", ".join(shape) or "none"
             message = f"contract '{contract_id}' has no version '{version}' (versions: {known})"
             yield issue(raw, at, IssueKind.DANGLING_REFERENCE, message, name)
+    yield from _flow_operations(raw, contract_id, versions, registry)
     masking = node.get("masking")
     if not masking or not isinstance(masking, list):
         return
@@ -452,6 +621,35 @@ def _flow_versions(
         seen.add(key)
 
 
+def _flow_operations(
+    raw: RawElement, contract_id: str | None, versions: dict[str, str], registry: Registry
+) -> Iterator[BlueprintIssue]:
+    """The operations a flow names exist in every contract version it names."""
+    names = raw.node.get("operations")
+    if not isinstance(names, list) or not names:
+        return
+    if contract_id is None or not versions:
+        message = (
+            "operations are those of a contract version: the flow needs a contract and a version"
+        )
+        yield issue(
+            raw, raw.locate(("operations",)), IssueKind.INVALID_VALUE, message, "operations"
+        )
+        return
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        for version in versions.values():
+            vid = version_id(contract_id, version)
+            known = registry.operations.get(vid)
+            if known is None or name in known:
+                continue
+            have = ", ".join(sorted(known)) or "none"
+            message = f"contract version '{vid}' has no operation '{name}' (operations: {have})"
+            at = _locate_in_list(raw, ("operations",), name)
+            yield issue(raw, at, IssueKind.DANGLING_REFERENCE, message, "operations")
+
+
 def _external_versions(raw: RawElement, contract_id: str, registry: Registry) -> None:
     """The versions and masked fields a flow names of a contract in a used blueprint."""
     node = raw.node
@@ -463,14 +661,22 @@ def _external_versions(raw: RawElement, contract_id: str, registry: Registry) ->
                 ExternalReference(raw, raw.locate((name,)), name, target, VERSIONS)
             )
     chosen = node.get("producer_version") or node.get("consumer_version")
+    names = node.get("operations")
+    if isinstance(chosen, str) and isinstance(names, list):
+        for name in names:
+            if isinstance(name, str):
+                target = operation_id(version_id(contract_id, chosen), name)
+                at = _locate_in_list(raw, ("operations",), name)
+                registry.external.append(
+                    ExternalReference(raw, at, "operations", target, OPERATIONS)
+                )
     masking = node.get("masking")
     if not isinstance(chosen, str) or not isinstance(masking, list):
         return
     for j, entry in enumerate(masking):
         key = entry.get("field") if isinstance(entry, dict) else None
         if isinstance(key, str) and "/" in key:
-            part, _, path = key.partition("/")
-            target = field_id(version_id(contract_id, chosen), part, "/" + path)
+            target = f"{version_id(contract_id, chosen)}#{key}"
             at = raw.locate(("masking", j, "field"))
             registry.external.append(
                 ExternalReference(raw, at, f"masking[{j}].field", target, FIELDS)

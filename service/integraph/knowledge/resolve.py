@@ -20,6 +20,7 @@ from integraph.blueprint.references import (
     ANY,
     BLUEPRINTS,
     FIELDS,
+    OPERATIONS,
     VERSIONS,
     ExternalReference,
     find_cycles,
@@ -29,9 +30,8 @@ from integraph.graph import SECTION_LABELS, NodeLabel
 from integraph.model import (
     NAMESPACE_SEPARATOR,
     NOUNS,
-    FieldPart,
     Landscape,
-    field_id,
+    operation_id,
     qualify,
     split_reference,
     version_id,
@@ -42,11 +42,17 @@ KIND_OF_LABEL: dict[str, str] = {label.value: section for section, label in SECT
 KIND_OF_LABEL |= {
     NodeLabel.CONTRACT_VERSION.value: VERSIONS[0],
     NodeLabel.FIELD.value: FIELDS[0],
+    NodeLabel.OPERATION.value: OPERATIONS[0],
     NodeLabel.BLUEPRINT.value: BLUEPRINTS[0],
     NodeLabel.REVIEW.value: "reviews",
 }
 """The section (or derived kind) of each node label, as ExternalReference.sections names them."""
-_NOUNS = NOUNS | {"versions": "contract version", "fields": "field", "reviews": "review"}
+_NOUNS = NOUNS | {
+    "versions": "contract version",
+    "operations": "operation",
+    "fields": "field",
+    "reviews": "review",
+}
 
 
 @dataclass(frozen=True)
@@ -68,9 +74,10 @@ def own_ids(landscape: Landscape) -> dict[str, str]:
         for version in getattr(element, "versions", []) if section == "contracts" else []:
             vid = version_id(element.id, version.version)
             ids[qualify(blueprint, vid)] = VERSIONS[0]
-            for part in FieldPart:
-                for item in getattr(version, part.value):
-                    ids[qualify(blueprint, field_id(vid, part.value, item.path))] = FIELDS[0]
+            for operation in version.operations:
+                ids[qualify(blueprint, operation_id(vid, operation.name))] = OPERATIONS[0]
+            for item in landscape.version_fields(element, version):  # type: ignore[arg-type]
+                ids[qualify(blueprint, f"{vid}#{item.key}")] = FIELDS[0]
     return ids
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from croniter import CroniterError, croniter
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from integraph.model.contracts import VersionString
+from integraph.model.contracts import OperationName, VersionString
 from integraph.model.element import Element, ElementRef
 from integraph.model.security import FieldMasking
 
@@ -115,6 +115,10 @@ def cron_gaps(expression: str) -> tuple[int, int]:
     return min(gaps), max(gaps)
 
 
+def _sorted_names(names: list[str]) -> list[str]:
+    return sorted(set(names))
+
+
 def _by_field(masking: list[FieldMasking]) -> list[FieldMasking]:
     # Stored as relationships (unordered), so keep one canonical order.
     return sorted(masking, key=lambda item: item.field)
@@ -152,6 +156,9 @@ class Flow(Element):
     """Version implemented by the side providing the interface (server, publisher)."""
     consumer_version: VersionString | None = None
     """Version the other side is built against."""
+    operations: Annotated[list[OperationName], AfterValidator(_sorted_names)] = []
+    """Names of the contract version's operations this flow uses (none: the whole
+    contract)."""
     credential: ElementRef | None = None
     """Credential id authenticating the source; absent = unauthenticated."""
     transport_encryption: TransportEncryption | None = None

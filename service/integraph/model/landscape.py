@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Self
 
 from pydantic import model_validator
@@ -15,7 +16,9 @@ from integraph.model.contracts import (
     ContractVersion,
     Field,
     FieldPart,
-    field_id,
+    TypeResolver,
+    VersionField,
+    type_resolver,
     version_id,
 )
 from integraph.model.decisions import Decision
@@ -98,6 +101,7 @@ COUNT_KINDS: tuple[str, ...] = (
     "review",
     *(NOUNS[s] for s in LIST_SECTIONS[:4]),
     "contract version",
+    "operation",
     "field",
     *(NOUNS[s] for s in LIST_SECTIONS[4:]),
 )
@@ -157,10 +161,24 @@ class Landscape(BlueprintFile):
                 yield contract, version, version_id(contract.id, version.version)
 
     def fields(self) -> Iterator[tuple[str, FieldPart, Field, str]]:
-        """Every field as (version id, part, field, field id)."""
-        for _, version, vid in self.versions():
-            for part, item in version.fields():
-                yield vid, part, item, field_id(vid, part.value, item.path)
+        """Every field the graph holds as (version id, part, field, field id): operations'
+        fields and those brought in by named types included."""
+        for contract, version, vid in self.versions():
+            for item in version.expanded_fields(self.type_resolver(contract.id, version)):
+                yield vid, item.part, item.field, f"{vid}#{item.key}"
+
+    def version_fields(self, contract: Contract, version: ContractVersion) -> list[VersionField]:
+        """The fields of one of its versions as the graph holds them."""
+        return version.expanded_fields(self.type_resolver(contract.id, version))
+
+    def type_resolver(self, contract_id: str, version: ContractVersion) -> TypeResolver:
+        """Resolves a field's `ref` written in this version: a name of its own types, or
+        `<contract>@<version>#<name>` of a contract version of this landscape."""
+        return type_resolver(self.contracts_by_id, contract_id, version)
+
+    @cached_property
+    def contracts_by_id(self) -> dict[str, Contract]:
+        return {c.id: c for c in self.contracts}
 
     def count(self) -> LandscapeCount:
         """Elements by kind as the graph stores them (reviews, versions and fields included)."""
@@ -173,7 +191,8 @@ class Landscape(BlueprintFile):
         for contract in self.contracts:
             by_kind["contract version"] += len(contract.versions)
             for version in contract.versions:
-                by_kind["field"] += sum(1 for _ in version.fields())
+                by_kind["field"] += len(self.version_fields(contract, version))
+                by_kind["operation"] += len(version.operations)
         return LandscapeCount(by_kind)
 
     def source(self, element_id: str) -> SourceLocation | None:

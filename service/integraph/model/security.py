@@ -22,6 +22,8 @@ class CredentialKind(StrEnum):
     API_KEY = "api_key"
     BASIC = "basic"
     JWT_BEARER = "jwt_bearer"
+    SSH_KEY = "ssh_key"
+    """An SSH key pair (SFTP, SCP): the private key held by the client."""
     NONE = "none"
 
 
@@ -112,5 +114,6 @@ class FieldMasking(Model):
     """How one field of the flow's contract is protected in transit on that flow."""
 
     field: FieldKey
-    """`<part><path>` of the flow's contract, e.g. `request/card/pan`."""
+    """`<part><path>` of the flow's contract, e.g. `request/card/pan`, or
+    `<operation>/<part><path>` for an operation's field."""
     method: MaskingMethod
