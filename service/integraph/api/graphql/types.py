@@ -117,12 +117,19 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
             Relation(p.value, R.HAS_FIELD, _O, "Field", where=(("part", p.value),))
             for p in model.FieldPart
         ),
+        Relation("operations", R.HAS_OPERATION, _O, "Operation", description="Its operations."),
         Relation("flows", R.USES_VERSION, _I, "Flow", description="Flows pinned to it."),
         Relation("producers", R.USES_VERSION, _I, "Flow", where=(("rel.role", "producer"),)),
         Relation("consumers", R.USES_VERSION, _I, "Flow", where=(("rel.role", "consumer"),)),
     ),
+    "Operation": (
+        Relation("version", R.HAS_OPERATION, _I, "ContractVersion", many=False),
+        Relation("flows", R.USES_OPERATION, _I, "Flow", description="Flows using it."),
+        Relation("calls", R.CALLS, _O, "Flow", description="Flows made while serving it."),
+    ),
     "Field": (
         Relation("version", R.HAS_FIELD, _I, "ContractVersion", many=False),
+        Relation("clear_for", R.CLEAR_FOR, _O, "System", description="Entitled to its value."),
         Relation("classification", R.CLASSIFIED_AS, _O, "Classification", many=False),
         Relation("masked_by", R.MASKS, _I, "Flow", description="Flows masking it in transit."),
     ),
@@ -150,6 +157,7 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
         Relation("credential", R.AUTHENTICATES, _I, "Credential", many=False),
         Relation("policies", R.APPLIES_TO, _I, "Policy"),
         Relation("masked_fields", R.MASKS, _O, "Field", description="Fields it masks."),
+        Relation("operations", R.USES_OPERATION, _O, "Operation", description="Those it uses."),
     ),
     "Policy": (
         Relation("applies_to", R.APPLIES_TO, _O, "Element", description="Flows or components."),
@@ -318,6 +326,19 @@ for _kind, _model in model.POLICY_MODELS.items():
         "policies", _model, _model.__name__, (Policy,), relations="Policy", kind=_kind
     )
 
+# A named type's fields are plain values (not graph elements: the fields they bring into a
+# version are): their own type, made before the version's so that `types` uses it.
+TypeField = object_type(
+    model.Field,
+    name="TypeField",
+    exclude={"clear_for"},
+    description="A field of a named type; its path is relative to the type.",
+)
+object_type(
+    model.NamedType,
+    exclude={"fields"},
+    extra={"fields": strawberry.field(graphql_type=list[TypeField], description="Its fields.")},
+)
 ELEMENT_TYPES["ContractVersion"] = object_type(
     model.ContractVersion,
     exclude=NOT_PROPERTIES["versions"],
@@ -334,6 +355,28 @@ def _part(root: strawberry.Parent[Node]) -> str | None:
     return root.get("part")
 
 
+@node_function("operation")
+def _operation(root: strawberry.Parent[Node]) -> str | None:
+    return root.get("operation")
+
+
+@node_function("expanded_from")
+def _expanded_from(root: strawberry.Parent[Node]) -> str | None:
+    return root.get("expanded_from")
+
+
+ELEMENT_TYPES["Operation"] = object_type(
+    model.Operation,
+    exclude=NOT_PROPERTIES["operations"],
+    extra={**_relations("Operation"), "blueprint": strawberry.field(resolver=_blueprint_of)},
+    interfaces=(Element,),
+    description=(
+        "An operation of a contract version (REST method and path, gRPC method, AsyncAPI "
+        "operation): `<version>#<name>`; its fields are the version's fields whose `operation` "
+        "is its name."
+    ),
+    is_type_of=_is_label("Operation"),
+)
 ELEMENT_TYPES["Field"] = object_type(
     model.Field,
     exclude=NOT_PROPERTIES["fields"],
@@ -341,9 +384,22 @@ ELEMENT_TYPES["Field"] = object_type(
         **_relations("Field"),
         "blueprint": strawberry.field(resolver=_blueprint_of),
         "part": strawberry.field(resolver=_part, graphql_type=str | None),
+        "operation": strawberry.field(
+            resolver=_operation,
+            graphql_type=str | None,
+            description="The operation it belongs to; null for the version's own bodies.",
+        ),
+        "expanded_from": strawberry.field(
+            resolver=_expanded_from,
+            graphql_type=str | None,
+            description="The named type that brought it in (`Money`); null when declared.",
+        ),
     },
     interfaces=(Element,),
-    description="A field of a contract version's request, response, message or error.",
+    description=(
+        "A field of a contract version's (or one of its operations') request, response, "
+        "message, error or headers."
+    ),
     is_type_of=_is_label("Field"),
 )
 ELEMENT_TYPES["Review"] = object_type(
