@@ -304,7 +304,7 @@ def _contract_shape(
 def _unknown_type(ref: str, version: ContractVersion, contracts: dict[str, Contract]) -> str:
     target, _, name = ref.rpartition("#")
     if not target:
-        have = ", ".join(t.name for t in version.types) or "none"
+        have = ", ".join(dict.fromkeys(t.name for t in version.types)) or "none"
         return (
             f"no type '{name}' in this version (its types: {have}); to use a type of another "
             "contract write <contract>@<version>#<type>"
