@@ -17,7 +17,11 @@
 //   that time reaching the caller flow's request timeout (or its total budget when it sets no
 //   request timeout). Timeouts and retries count when their policy applies to the flow or to
 //   a component it passes through; the smallest positive timeout wins, the largest number of
-//   attempts counts. Flows without timeouts are RES-10's.
+//   attempts counts. When the caller flow names operations of its contract, B's downstream
+//   work is what those operations declare in their calls: the caller flow is paired only with
+//   the flows listed there (none when no operation it names declares calls); a caller flow
+//   naming no operations is paired with every synchronous flow leaving B. Flows without
+//   timeouts are RES-10's.
 // remediation: >
 //   Give the caller a timeout above the callee's whole budget (timeout x attempts plus
 //   backoff), or shrink the callee's timeout or attempts, or set a total_budget_ms on the
@@ -33,17 +37,22 @@ WHERE s <> t
 // (smallest total budget, else smallest request timeout x largest attempts), from the
 // timeouts and attempts derived at load (store/derived.py: FlowResilience).
 MATCH (x)-[:HAS_RESILIENCE]->(r:FlowResilience)
-WITH x, s, t, r.declared_attempts AS attempts, r.request_timeout_ms AS request,
+// The flows the operations a caller flow names call while serving it (null: it names none).
+WITH x, s, t, r,
+     CASE WHEN EXISTS { (x)-[:USES_OPERATION]->(:Operation) }
+       THEN [(x)-[:USES_OPERATION]->(:Operation)-[:CALLS]->(c:Flow) | c.id] END AS calls
+WITH x, s, t, calls, r.declared_attempts AS attempts, r.request_timeout_ms AS request,
      r.total_budget_ms IS NOT NULL AS budgeted,
      coalesce(r.request_timeout_ms, r.total_budget_ms) AS limit,
      coalesce(r.total_budget_ms, r.request_timeout_ms * r.declared_attempts) AS spend
 UNWIND [{middle: t, role: 'caller'}, {middle: s, role: 'callee'}] AS side
-WITH side.middle AS b, side.role AS role, x, s, t, attempts, request, budgeted, limit, spend
+WITH side.middle AS b, side.role AS role, x, s, t, calls, attempts, request, budgeted, limit,
+     spend
 ORDER BY x.id
 WITH b,
      [r IN collect(CASE WHEN role = 'caller' AND limit IS NOT NULL
-                        THEN {flow: x.id, from: s.id, limit: limit} END) WHERE r IS NOT NULL]
-       AS callers,
+                        THEN {flow: x.id, from: s.id, limit: limit, calls: calls} END)
+        WHERE r IS NOT NULL] AS callers,
      [r IN collect(CASE WHEN role = 'callee' AND spend IS NOT NULL
                         THEN {flow: x.id, to: t.id, spend: spend, request: request,
                               attempts: attempts, budgeted: budgeted} END) WHERE r IS NOT NULL]
@@ -51,7 +60,7 @@ WITH b,
 UNWIND callers AS f
 UNWIND callees AS g
 WITH b, f, g
-WHERE g.spend >= f.limit AND g.to <> f.from
+WHERE g.spend >= f.limit AND g.to <> f.from AND (f.calls IS NULL OR g.flow IN f.calls)
 RETURN f.flow AS element,
        [g.flow] AS related,
        'timeout budget inverted: ' + f.from + ' gives up on ' + b.id + ' after ' +

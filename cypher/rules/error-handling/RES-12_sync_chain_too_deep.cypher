@@ -10,7 +10,10 @@
 //   microservices guidance strongly advises against long chains of synchronous calls between
 //   services, and AWS Well-Architected (REL05-BP01) treats each one as a hard dependency. A
 //   chain is a sequence of request_response flows where each flow's source is the previous
-//   flow's target, visiting no system twice (a loop is RES-13). It is reported once, at the
+//   flow's target, visiting no system twice (a loop is RES-13); after a flow that names
+//   operations of its contract the chain goes on only through the flows those operations
+//   declare in their calls (none: it ends there), after one naming none through every
+//   synchronous flow leaving its target. It is reported once, at the
 //   flow where it enters the landscape: a flow whose source is not itself called
 //   synchronously (a UI, a scheduler, an event consumer). The message shows one such chain,
 //   the first in order of flow ids. max_depth is the longest chain accepted (default 3, at most
@@ -25,6 +28,15 @@
 //   - https://sre.google/sre-book/addressing-cascading-failures/
 // parameters:
 //   max_depth: 3
+CALL () {
+  // The flows naming operations (`scoped`) and the calls their operations declare, as
+  // 'caller>callee' pairs of flow ids: after a scoped flow a chain goes on only by a pair.
+  OPTIONAL MATCH (p:Flow)-[:USES_OPERATION]->(:Operation)
+  WITH DISTINCT p
+  OPTIONAL MATCH (p)-[:USES_OPERATION]->(:Operation)-[:CALLS]->(q:Flow)
+  RETURN [id IN collect(DISTINCT p.id) WHERE id IS NOT NULL] AS scoped,
+         [pair IN collect(DISTINCT p.id + '>' + q.id) WHERE pair IS NOT NULL] AS calls
+}
 MATCH (a:System)<-[:FROM]-(f:Flow {pattern: 'request_response'})-[:TO]->(b:System)
 // An entry flow: its source makes synchronous calls but receives none...
 WHERE a <> b
@@ -36,19 +48,24 @@ WHERE a <> b
         WHERE size(x) = $max_depth
           AND none(s IN t WHERE s = a OR s = b)
           AND all(i IN range(0, size(t) - 2) WHERE NOT t[i] IN t[i + 1..])
+          // Each call follows the one before it (through its operations' calls).
+          AND (NOT f.id IN scoped OR f.id + '>' + x[0].id IN calls)
+          AND all(i IN range(0, size(x) - 2)
+                  WHERE NOT x[i].id IN scoped OR x[i].id + '>' + x[i + 1].id IN calls)
       }
-WITH f, b AS here, [f.id] AS chain, [a.id, b.id] AS visited
+WITH f, b AS here, [f.id] AS chain, [a.id, b.id] AS visited, scoped, calls
 // The example chain, built one call at a time: the smallest flow id that can still go deep
 // enough without revisiting a system (so the first such chain in id order). The same step is
 // written out six times, the most max_depth allows; steps past max_depth pass the chain on.
-CALL (here, chain, visited) {
-  WITH here, chain, visited
+CALL (here, chain, visited, scoped, calls) {
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) <= $max_depth
   MATCH (here)<-[:FROM]-(g:Flow {pattern: 'request_response'})
         -[:TO]->(next:System)
   WHERE NOT next.id IN visited
+    AND (NOT last(chain) IN scoped OR last(chain) + '>' + g.id IN calls)
   // Sorted first, so the (costly) look-ahead runs only until one candidate passes.
-  WITH chain, visited, g, next
+  WITH chain, visited, g, next, scoped, calls
   ORDER BY g.id
   WHERE $max_depth = size(chain) OR EXISTS {
           MATCH (next)((:System)<-[:FROM]-(x:Flow)-[:TO]->(t:System)
@@ -56,23 +73,27 @@ CALL (here, chain, visited) {
           WHERE size(x) = $max_depth - size(chain)
             AND none(s IN t WHERE s.id IN visited OR s = next)
             AND all(i IN range(0, size(t) - 2) WHERE NOT t[i] IN t[i + 1..])
+            AND (NOT g.id IN scoped OR g.id + '>' + x[0].id IN calls)
+            AND all(i IN range(0, size(x) - 2)
+                    WHERE NOT x[i].id IN scoped OR x[i].id + '>' + x[i + 1].id IN calls)
         }
   LIMIT 1
   RETURN next AS there, chain + g.id AS longer, visited + next.id AS seen
   UNION
-  WITH here, chain, visited
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) > $max_depth
   RETURN here AS there, chain AS longer, visited AS seen
 }
-WITH f, there AS here, longer AS chain, seen AS visited
-CALL (here, chain, visited) {
-  WITH here, chain, visited
+WITH f, there AS here, longer AS chain, seen AS visited, scoped, calls
+CALL (here, chain, visited, scoped, calls) {
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) <= $max_depth
   MATCH (here)<-[:FROM]-(g:Flow {pattern: 'request_response'})
         -[:TO]->(next:System)
   WHERE NOT next.id IN visited
+    AND (NOT last(chain) IN scoped OR last(chain) + '>' + g.id IN calls)
   // Sorted first, so the (costly) look-ahead runs only until one candidate passes.
-  WITH chain, visited, g, next
+  WITH chain, visited, g, next, scoped, calls
   ORDER BY g.id
   WHERE $max_depth = size(chain) OR EXISTS {
           MATCH (next)((:System)<-[:FROM]-(x:Flow)-[:TO]->(t:System)
@@ -80,23 +101,27 @@ CALL (here, chain, visited) {
           WHERE size(x) = $max_depth - size(chain)
             AND none(s IN t WHERE s.id IN visited OR s = next)
             AND all(i IN range(0, size(t) - 2) WHERE NOT t[i] IN t[i + 1..])
+            AND (NOT g.id IN scoped OR g.id + '>' + x[0].id IN calls)
+            AND all(i IN range(0, size(x) - 2)
+                    WHERE NOT x[i].id IN scoped OR x[i].id + '>' + x[i + 1].id IN calls)
         }
   LIMIT 1
   RETURN next AS there, chain + g.id AS longer, visited + next.id AS seen
   UNION
-  WITH here, chain, visited
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) > $max_depth
   RETURN here AS there, chain AS longer, visited AS seen
 }
-WITH f, there AS here, longer AS chain, seen AS visited
-CALL (here, chain, visited) {
-  WITH here, chain, visited
+WITH f, there AS here, longer AS chain, seen AS visited, scoped, calls
+CALL (here, chain, visited, scoped, calls) {
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) <= $max_depth
   MATCH (here)<-[:FROM]-(g:Flow {pattern: 'request_response'})
         -[:TO]->(next:System)
   WHERE NOT next.id IN visited
+    AND (NOT last(chain) IN scoped OR last(chain) + '>' + g.id IN calls)
   // Sorted first, so the (costly) look-ahead runs only until one candidate passes.
-  WITH chain, visited, g, next
+  WITH chain, visited, g, next, scoped, calls
   ORDER BY g.id
   WHERE $max_depth = size(chain) OR EXISTS {
           MATCH (next)((:System)<-[:FROM]-(x:Flow)-[:TO]->(t:System)
@@ -104,23 +129,27 @@ CALL (here, chain, visited) {
           WHERE size(x) = $max_depth - size(chain)
             AND none(s IN t WHERE s.id IN visited OR s = next)
             AND all(i IN range(0, size(t) - 2) WHERE NOT t[i] IN t[i + 1..])
+            AND (NOT g.id IN scoped OR g.id + '>' + x[0].id IN calls)
+            AND all(i IN range(0, size(x) - 2)
+                    WHERE NOT x[i].id IN scoped OR x[i].id + '>' + x[i + 1].id IN calls)
         }
   LIMIT 1
   RETURN next AS there, chain + g.id AS longer, visited + next.id AS seen
   UNION
-  WITH here, chain, visited
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) > $max_depth
   RETURN here AS there, chain AS longer, visited AS seen
 }
-WITH f, there AS here, longer AS chain, seen AS visited
-CALL (here, chain, visited) {
-  WITH here, chain, visited
+WITH f, there AS here, longer AS chain, seen AS visited, scoped, calls
+CALL (here, chain, visited, scoped, calls) {
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) <= $max_depth
   MATCH (here)<-[:FROM]-(g:Flow {pattern: 'request_response'})
         -[:TO]->(next:System)
   WHERE NOT next.id IN visited
+    AND (NOT last(chain) IN scoped OR last(chain) + '>' + g.id IN calls)
   // Sorted first, so the (costly) look-ahead runs only until one candidate passes.
-  WITH chain, visited, g, next
+  WITH chain, visited, g, next, scoped, calls
   ORDER BY g.id
   WHERE $max_depth = size(chain) OR EXISTS {
           MATCH (next)((:System)<-[:FROM]-(x:Flow)-[:TO]->(t:System)
@@ -128,23 +157,27 @@ CALL (here, chain, visited) {
           WHERE size(x) = $max_depth - size(chain)
             AND none(s IN t WHERE s.id IN visited OR s = next)
             AND all(i IN range(0, size(t) - 2) WHERE NOT t[i] IN t[i + 1..])
+            AND (NOT g.id IN scoped OR g.id + '>' + x[0].id IN calls)
+            AND all(i IN range(0, size(x) - 2)
+                    WHERE NOT x[i].id IN scoped OR x[i].id + '>' + x[i + 1].id IN calls)
         }
   LIMIT 1
   RETURN next AS there, chain + g.id AS longer, visited + next.id AS seen
   UNION
-  WITH here, chain, visited
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) > $max_depth
   RETURN here AS there, chain AS longer, visited AS seen
 }
-WITH f, there AS here, longer AS chain, seen AS visited
-CALL (here, chain, visited) {
-  WITH here, chain, visited
+WITH f, there AS here, longer AS chain, seen AS visited, scoped, calls
+CALL (here, chain, visited, scoped, calls) {
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) <= $max_depth
   MATCH (here)<-[:FROM]-(g:Flow {pattern: 'request_response'})
         -[:TO]->(next:System)
   WHERE NOT next.id IN visited
+    AND (NOT last(chain) IN scoped OR last(chain) + '>' + g.id IN calls)
   // Sorted first, so the (costly) look-ahead runs only until one candidate passes.
-  WITH chain, visited, g, next
+  WITH chain, visited, g, next, scoped, calls
   ORDER BY g.id
   WHERE $max_depth = size(chain) OR EXISTS {
           MATCH (next)((:System)<-[:FROM]-(x:Flow)-[:TO]->(t:System)
@@ -152,23 +185,27 @@ CALL (here, chain, visited) {
           WHERE size(x) = $max_depth - size(chain)
             AND none(s IN t WHERE s.id IN visited OR s = next)
             AND all(i IN range(0, size(t) - 2) WHERE NOT t[i] IN t[i + 1..])
+            AND (NOT g.id IN scoped OR g.id + '>' + x[0].id IN calls)
+            AND all(i IN range(0, size(x) - 2)
+                    WHERE NOT x[i].id IN scoped OR x[i].id + '>' + x[i + 1].id IN calls)
         }
   LIMIT 1
   RETURN next AS there, chain + g.id AS longer, visited + next.id AS seen
   UNION
-  WITH here, chain, visited
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) > $max_depth
   RETURN here AS there, chain AS longer, visited AS seen
 }
-WITH f, there AS here, longer AS chain, seen AS visited
-CALL (here, chain, visited) {
-  WITH here, chain, visited
+WITH f, there AS here, longer AS chain, seen AS visited, scoped, calls
+CALL (here, chain, visited, scoped, calls) {
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) <= $max_depth
   MATCH (here)<-[:FROM]-(g:Flow {pattern: 'request_response'})
         -[:TO]->(next:System)
   WHERE NOT next.id IN visited
+    AND (NOT last(chain) IN scoped OR last(chain) + '>' + g.id IN calls)
   // Sorted first, so the (costly) look-ahead runs only until one candidate passes.
-  WITH chain, visited, g, next
+  WITH chain, visited, g, next, scoped, calls
   ORDER BY g.id
   WHERE $max_depth = size(chain) OR EXISTS {
           MATCH (next)((:System)<-[:FROM]-(x:Flow)-[:TO]->(t:System)
@@ -176,11 +213,14 @@ CALL (here, chain, visited) {
           WHERE size(x) = $max_depth - size(chain)
             AND none(s IN t WHERE s.id IN visited OR s = next)
             AND all(i IN range(0, size(t) - 2) WHERE NOT t[i] IN t[i + 1..])
+            AND (NOT g.id IN scoped OR g.id + '>' + x[0].id IN calls)
+            AND all(i IN range(0, size(x) - 2)
+                    WHERE NOT x[i].id IN scoped OR x[i].id + '>' + x[i + 1].id IN calls)
         }
   LIMIT 1
   RETURN next AS there, chain + g.id AS longer, visited + next.id AS seen
   UNION
-  WITH here, chain, visited
+  WITH here, chain, visited, scoped, calls
   WHERE size(chain) > $max_depth
   RETURN here AS there, chain AS longer, visited AS seen
 }

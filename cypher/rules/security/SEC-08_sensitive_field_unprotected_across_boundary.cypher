@@ -13,13 +13,16 @@
 //   respected whatever the category; a classification that leaves the flag unset falls back
 //   to its category being one of sensitive_categories. A
 //   flow carries the fields of the contract versions it uses (every version of its contract
-//   when it names none). The field crosses a boundary when the flow's
+//   when it names none); a flow that names operations carries only the fields of those
+//   operations and of the version's own bodies. The field crosses a boundary when the flow's
 //   systems are in different trust zones, or when the side receiving that field is a third
-//   party (external: true): request and message fields go to the target, response and error
-//   fields come back to the source. It is protected when the flow masks that field (any
-//   version, matched by part and path) with one of protecting_methods, or when the whole
-//   message is encrypted end to end (transport_encryption: message). TLS alone does not count:
-//   it ends at every gateway and broker on the way. No masking entry is the violation.
+//   party (external: true): request, headers and message fields go to the target, response
+//   and error fields come back to the source. A field that names the receiving system in its
+//   clear_for (an email provider must read the address it sends to) needs no masking on that
+//   flow. It is protected when the flow masks that field (any version, matched by operation,
+//   part and path) with one of protecting_methods, or when the whole message is encrypted end
+//   to end (transport_encryption: message). TLS alone does not count: it ends at every gateway
+//   and broker on the way. No masking entry is the violation.
 // remediation: >
 //   Add a masking entry for the field on the flow (tokenised or encrypted for PAN, pseudonymised
 //   or encrypted for personal data), or stop sending the field across the boundary.
@@ -45,22 +48,32 @@ CALL (v) {
   WHERE NOT EXISTS { (f)-[:USES_VERSION]->() }
   RETURN f
 }
+// A flow naming operations carries only their fields and those of the version's own bodies.
+WITH cl, fld, f
+WHERE fld.operation IS NULL
+   OR NOT EXISTS { (f)-[:USES_OPERATION]->(:Operation) }
+   OR EXISTS { (f)-[:USES_OPERATION]->(:Operation {name: fld.operation}) }
 MATCH (f)-[:FROM]->(s:System), (f)-[:TO]->(t:System)
 WITH cl, fld, f, s, t,
-     CASE WHEN fld.part IN ['request', 'message'] THEN t ELSE s END AS receiver
+     CASE WHEN fld.part IN ['request', 'headers', 'message'] THEN t ELSE s END AS receiver
 WHERE (s.trust_zone <> t.trust_zone OR receiver.external = true)
+  AND NOT EXISTS { (fld)-[:CLEAR_FOR]->(receiver) }
   AND NOT coalesce(f.transport_encryption, 'none') IN $protecting_encryption
   AND NOT EXISTS {
     MATCH (f)-[m:MASKS]->(masked:Field)
-    WHERE masked.part = fld.part AND masked.path = fld.path AND m.method IN $protecting_methods
+    WHERE masked.part = fld.part AND masked.path = fld.path
+      AND coalesce(masked.operation, '') = coalesce(fld.operation, '')
+      AND m.method IN $protecting_methods
   }
 // Methods declared for the field that do not protect it (e.g. none), to show in the message.
 WITH cl, fld, f, s, t, receiver,
      [(f)-[m:MASKS]->(masked:Field)
-       WHERE masked.part = fld.part AND masked.path = fld.path | m.method] AS methods
+       WHERE masked.part = fld.part AND masked.path = fld.path
+         AND coalesce(masked.operation, '') = coalesce(fld.operation, '') | m.method] AS methods
 ORDER BY fld.id, cl.id
-// One finding per flow and field (part + path), whatever the number of versions carrying it.
-WITH f, s, t, receiver, fld.part + fld.path AS field,
+// One finding per flow and field ([operation/]part + path), whatever the number of versions
+// carrying it.
+WITH f, s, t, receiver, coalesce(fld.operation + '/', '') + fld.part + fld.path AS field,
      collect(DISTINCT fld.id) AS fields,
      collect(DISTINCT cl.id) AS classifications,
      collect(DISTINCT cl.category) AS categories,

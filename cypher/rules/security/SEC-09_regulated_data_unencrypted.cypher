@@ -9,8 +9,9 @@
 //   (45 CFR 164.312(e)(1), transmission security) and GDPR article 32(1)(a). Inside a data
 //   centre the network is no longer assumed trusted either (zero trust), so the rule applies
 //   to every flow, whatever the zones. Data is regulated when a field of a contract version the
-//   flow uses (every version of its contract when it names none) is classified with a
-//   non-empty regulations list. A flow that declares no transport_encryption is treated as
+//   flow uses (every version of its contract when it names none; only the fields of the
+//   operations it names and of the version's own bodies when it names operations) is
+//   classified with a non-empty regulations list. A flow that declares no transport_encryption is treated as
 //   unencrypted and reported, as is one declaring none.
 // remediation: >
 //   Encrypt the channel (transport_encryption tls or mtls, or message-level encryption) and
@@ -25,8 +26,8 @@
 MATCH (cl:Classification)
 WHERE size(coalesce(cl.regulations, [])) > 0
 // From the few regulated classifications (the anchor) to the versions holding their fields.
-MATCH (cl)<-[:CLASSIFIED_AS]-(:Field)<-[:HAS_FIELD]-(v:ContractVersion)
-WITH DISTINCT cl, v
+MATCH (cl)<-[:CLASSIFIED_AS]-(fld:Field)<-[:HAS_FIELD]-(v:ContractVersion)
+WITH DISTINCT cl, v, fld.operation AS operation
 // The flows carrying the version: those using it, and those naming only its contract.
 CALL (v) {
   MATCH (f:Flow)-[:USES_VERSION]->(v)
@@ -36,6 +37,11 @@ CALL (v) {
   WHERE NOT EXISTS { (f)-[:USES_VERSION]->() }
   RETURN f
 }
+// A flow naming operations carries only their fields and those of the version's own bodies.
+WITH f, cl, operation
+WHERE operation IS NULL
+   OR NOT EXISTS { (f)-[:USES_OPERATION]->(:Operation) }
+   OR EXISTS { (f)-[:USES_OPERATION]->(:Operation {name: operation}) }
 WITH DISTINCT f, cl
 WHERE NOT coalesce(f.transport_encryption, 'none') IN $accepted_encryption
 MATCH (f)-[:FROM]->(s:System), (f)-[:TO]->(t:System)

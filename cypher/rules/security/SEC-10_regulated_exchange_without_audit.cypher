@@ -8,7 +8,8 @@
 //   data (10.2.2: who, what, when, outcome, origin, resource), and the HIPAA security rule
 //   (45 CFR 164.312(b)) requires audit controls recording activity in systems holding ePHI.
 //   Without them a breach cannot be scoped or proven. A flow needs audit logging when a field
-//   of a contract version it uses (every version of its contract when it names none) is
+//   of a contract version it uses (every version of its contract when it names none; only the
+//   fields of the operations it names and of the version's own bodies when it names some) is
 //   classified with audit_required, or with a regulation listed in audited_regulations
 //   (compared ignoring case, spaces, hyphens and underscores). audit_logging defaults to false,
 //   so a flow that does not declare it is reported.
@@ -27,8 +28,8 @@ MATCH (cl:Classification)
 WHERE cl.audit_required = true
    OR any(r IN coalesce(cl.regulations, [])
           WHERE toUpper(replace(replace(replace(r, '-', ''), '_', ''), ' ', '')) IN audited)
-MATCH (cl)<-[:CLASSIFIED_AS]-(:Field)<-[:HAS_FIELD]-(v:ContractVersion)
-WITH DISTINCT cl, v
+MATCH (cl)<-[:CLASSIFIED_AS]-(fld:Field)<-[:HAS_FIELD]-(v:ContractVersion)
+WITH DISTINCT cl, v, fld.operation AS operation
 // The flows carrying the version: those using it, and those naming only its contract.
 CALL (v) {
   MATCH (f:Flow)-[:USES_VERSION]->(v)
@@ -38,6 +39,11 @@ CALL (v) {
   WHERE NOT EXISTS { (f)-[:USES_VERSION]->() }
   RETURN f
 }
+// A flow naming operations carries only their fields and those of the version's own bodies.
+WITH f, cl, operation
+WHERE operation IS NULL
+   OR NOT EXISTS { (f)-[:USES_OPERATION]->(:Operation) }
+   OR EXISTS { (f)-[:USES_OPERATION]->(:Operation {name: operation}) }
 WITH DISTINCT f, cl
 WHERE coalesce(f.audit_logging, false) = false
 MATCH (f)-[:FROM]->(s:System), (f)-[:TO]->(t:System)

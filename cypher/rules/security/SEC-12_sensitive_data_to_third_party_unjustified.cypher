@@ -10,7 +10,9 @@
 //   disclosure to a third party to have a recorded purpose. Data is sensitive when its
 //   classification says masking_required or its category is one of sensitive_categories; it
 //   goes to the third party when the receiving side of the field is external: true (the
-//   target for request and message fields, the source for response and error fields).
+//   target for request, headers and message fields, the source for response and error
+//   fields). A flow that names operations sends only the fields of those operations and of
+//   the version's own bodies.
 //   Masking does not remove the need: pseudonymised data is still personal data (GDPR recital
 //   26); only fields the flow withholds (withheld_methods, e.g. redacted) are not sent. The
 //   flow is justified by a non-blank third_party_justification, or by an accepted decision
@@ -37,18 +39,25 @@ CALL (v) {
   WHERE NOT EXISTS { (f)-[:USES_VERSION]->() }
   RETURN f
 }
+// A flow naming operations carries only their fields and those of the version's own bodies.
+WITH cl, fld, f
+WHERE fld.operation IS NULL
+   OR NOT EXISTS { (f)-[:USES_OPERATION]->(:Operation) }
+   OR EXISTS { (f)-[:USES_OPERATION]->(:Operation {name: fld.operation}) }
 WITH cl, fld, f
 WHERE trim(coalesce(f.third_party_justification, '')) = ''
   AND NOT EXISTS { MATCH (:Decision {status: 'accepted'})-[:GOVERNS]->(f) }
 MATCH (f)-[:FROM]->(s:System), (f)-[:TO]->(t:System)
 WITH cl, fld, f, s, t,
-     CASE WHEN fld.part IN ['request', 'message'] THEN t ELSE s END AS receiver
+     CASE WHEN fld.part IN ['request', 'headers', 'message'] THEN t ELSE s END AS receiver
 WHERE receiver.external = true
   AND NOT EXISTS {
     MATCH (f)-[m:MASKS]->(masked:Field)
-    WHERE masked.part = fld.part AND masked.path = fld.path AND m.method IN $withheld_methods
+    WHERE masked.part = fld.part AND masked.path = fld.path
+      AND coalesce(masked.operation, '') = coalesce(fld.operation, '')
+      AND m.method IN $withheld_methods
   }
-WITH f, s, t, receiver, fld.part + fld.path AS field, cl
+WITH f, s, t, receiver, coalesce(fld.operation + '/', '') + fld.part + fld.path AS field, cl
 ORDER BY receiver.id, field, cl.id
 WITH f, s, t, collect(DISTINCT receiver.id) AS recipients, collect(DISTINCT field) AS fields,
      collect(DISTINCT cl.id) AS classifications

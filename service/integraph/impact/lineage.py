@@ -1,7 +1,9 @@
 """Data lineage of classified fields: where the data goes, and what protects it on each hop.
 
 A hop is a flow carrying the data, in the direction the data moves: a request or message goes
-from the flow's source to its target, a response or error comes back from the target. Each hop
+from the flow's source to its target, a response or error comes back from the target. A flow
+that names operations of its contract carries only the fields of those operations and of the
+version's own bodies. Each hop
 lists the fields it carries with their masking, the transport encryption and audit logging, and
 marks the duties the classification asks for but the hop lacks (masking, encryption, audit,
 retention). Hops are ordered breadth-first from the systems where the data originates, each
@@ -17,7 +19,13 @@ from typing import Any
 from integraph.errors import IntegraphError
 from integraph.store.driver import Row, Store, Tx
 
-INBOUND_PARTS = {"request": False, "message": False, "response": True, "error": True}
+INBOUND_PARTS = {
+    "request": False,
+    "message": False,
+    "headers": False,
+    "response": True,
+    "error": True,
+}
 """Per body part: does the data move against the flow (from its target to its source)?"""
 
 
@@ -120,18 +128,20 @@ async def _hops(tx: Tx, carriers: list[Row]) -> list[Hop]:
         sender, receiver = flow["source"], flow["target"]
         if backwards:
             sender, receiver = receiver, sender
-        masks = {(m["part"], m["path"]): m["method"] for m in flow["masking"]}
+        # Keyed by operation (None for the version's own bodies), part and path.
+        masks = {(m["operation"], m["part"], m["path"]): m["method"] for m in flow["masking"]}
         # A flow whose producer and consumer use different versions carries the field once.
-        by_key: dict[tuple[str, str], CarriedField] = {}
+        by_key: dict[tuple[str | None, str, str], CarriedField] = {}
         for row in rows:
+            key = (row["operation"], row["part"], row["path"])
             by_key.setdefault(
-                (row["part"], row["path"]),
+                key,
                 CarriedField(
                     id=row["field"],
                     path=row["path"],
                     part=row["part"],
                     classification=row["classification"],
-                    masking=masks.get((row["part"], row["path"])),
+                    masking=masks.get(key),
                 ),
             )
         fields = list(by_key.values())
@@ -169,7 +179,7 @@ def _missing_duties(hop: Hop, duties: dict[str, Row]) -> list[str]:
         unmasked = item.masking in (None, "none")
         # Masking is owed where the field leaves its zone (as rule SEC-08 judges it).
         if duty["masking_required"] and unmasked and hop.crosses_boundary:
-            missing.append(f"masking of {item.part}{item.path}")
+            missing.append(f"masking of {_field_key(item)}")
         if duty["audit_required"] and not hop.audit_logging and "audit logging" not in missing:
             missing.append("audit logging")
         minimum = duty["min_audit_retention_days"]
@@ -184,6 +194,12 @@ def _missing_duties(hop: Hop, duties: dict[str, Row]) -> list[str]:
     if hop.encryption in (None, "none") and any(f.classification in duties for f in hop.fields):
         missing.append("transport encryption")
     return sorted(set(missing))
+
+
+def _field_key(item: CarriedField) -> str:
+    """The field as its version names it: `request/card/pan`, or for an operation's field
+    `charge/request/card/pan` (the part of its id after the version)."""
+    return item.id.partition("#")[2] or f"{item.part}{item.path}"
 
 
 def _breadth_first(hops: list[Hop]) -> tuple[list[Hop], list[str]]:
