@@ -35,7 +35,7 @@ PROJECTS = ("payments-and-cards", "customer-and-channels", "finance-and-reportin
 
 # The rule catalogue of RULES.md section 5.
 CATALOGUE = {
-    *(f"CON-{n:02d}" for n in range(1, 11)),
+    *(f"CON-{n:02d}" for n in range(1, 12)),
     *(f"RES-{n:02d}" for n in range(1, 18)),
     *(f"SEC-{n:02d}" for n in range(1, 14)),
     *(f"ADR-{n:02d}" for n in range(1, 5)),
@@ -400,3 +400,27 @@ def test_readme_counts_match_the_seed(blueprints: dict[str, Landscape]) -> None:
         (len(landscape.decisions), "decisions"),
     ):
         assert re.search(rf"\b{count} [^|]*?{what}", row), (count, what)
+
+
+def test_the_interfaces_use_operations_types_headers_and_field_facts(
+    blueprints: dict[str, Landscape],
+) -> None:
+    versions = [v for c in every(blueprints, "contracts") for v in c.versions]
+    operations = [o for v in versions for o in v.operations]
+    assert len(operations) >= 20
+    assert {o.method for o in operations if o.method} >= {"GET", "POST"}
+    mutating = [o for o in operations if o.is_mutating]
+    # every mutating operation has its idempotency key, but the RES-08 mistake's
+    assert {o.name for o in mutating if o.idempotency_key is None and not o.is_idempotent} == {
+        "initiate-payment"
+    }
+    assert any(o.calls for o in operations)
+    assert sum(len(v.types) for v in versions) >= 5
+    fields = [item for landscape in blueprints.values() for item in landscape.fields()]
+    assert any(f.ref for _, _, f, _ in fields)
+    assert any(f.clear_for for _, _, f, _ in fields)
+    assert any(f.sunset and f.replaced_by for _, _, f, _ in fields)
+    assert any(f.nullable for _, _, f, _ in fields)
+    assert any(f.format == "uuid" for _, _, f, _ in fields)
+    used = [f for f in every(blueprints, "flows") if f.operations]
+    assert len(used) >= 10

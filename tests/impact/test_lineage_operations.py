@@ -138,3 +138,66 @@ async def test_reverse_lineage_per_operation(loaded: Store) -> None:
     result = await classified_data_reaching(loaded, "test-bp:payments")
     assert _fields(result) == _fields(await lineage(loaded, "pci"))
     assert [h.flow for h in result.hops if "status" in h.flow] == ["test-bp:asks-status"]
+
+
+ENTITLED = {
+    "systems": [
+        {"id": "notify", "name": "Notification service", "trust_zone": "internal"},
+        {"id": "mailer", "name": "Email provider", "trust_zone": "partner", "external": True},
+        {"id": "crm", "name": "CRM", "trust_zone": "partner", "external": True},
+    ],
+    "classifications": [{"id": "contact", "category": "pii", "masking_required": True}],
+    "contracts": [
+        {
+            "id": "mail-api",
+            "kind": "openapi",
+            "compatibility": "BACKWARD",
+            "versions": [
+                {
+                    "version": "1.0.0",
+                    "operations": [
+                        {
+                            "name": "send",
+                            "method": "POST",
+                            "request": [
+                                {
+                                    "path": "/to",
+                                    "type": "string",
+                                    "classification": "contact",
+                                    "clear_for": ["mailer"],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
+    "flows": [
+        {
+            "id": fid,
+            "source": "notify",
+            "target": target,
+            "pattern": "request_response",
+            "contract": "mail-api",
+            "producer_version": "1.0.0",
+            "consumer_version": "1.0.0",
+            "operations": ["send"],
+            "transport_encryption": "tls",
+        }
+        for fid, target in (("to-mailer", "mailer"), ("to-crm", "crm"))
+    ],
+}
+
+
+async def test_a_receiver_entitled_to_the_clear_value_is_owed_no_masking(
+    graph: Store, tmp_path: Path
+) -> None:
+    await load_blueprint(graph, [write_blueprint(tmp_path / "bp", ENTITLED)])
+    result = await lineage(graph, "pii")
+    entitled = {h.flow: [f.clear_for_receiver for f in h.fields] for h in result.hops}
+    assert entitled == {"test-bp:to-crm": [False], "test-bp:to-mailer": [True]}
+    # the same field, unmasked on both hops: only the hop to a system not entitled lacks it
+    assert {h.flow: h.missing for h in result.gaps} == {
+        "test-bp:to-crm": ["masking of send/request/to"]
+    }

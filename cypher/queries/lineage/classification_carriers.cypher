@@ -10,5 +10,6 @@ WHERE fd.operation IS NULL
    OR EXISTS { (f)-[:USES_OPERATION]->(:Operation {name: fd.operation}) }
 WITH DISTINCT f, v, fd, cl
 RETURN f.id AS flow, v.id AS version, fd.id AS field, fd.path AS path, fd.part AS part,
-       fd.operation AS operation, cl.id AS classification
+       fd.operation AS operation, cl.id AS classification,
+       [(fd)-[:CLEAR_FOR]->(entitled:System) | entitled.id] AS clear_for
 ORDER BY flow, field

@@ -13,5 +13,6 @@ WHERE fd.operation IS NULL
 WITH DISTINCT f, v, fd
 OPTIONAL MATCH (fd)-[:CLASSIFIED_AS]->(cl:Classification)
 RETURN f.id AS flow, v.id AS version, fd.id AS field, fd.path AS path, fd.part AS part,
-       fd.operation AS operation, cl.id AS classification
+       fd.operation AS operation, cl.id AS classification,
+       [(fd)-[:CLEAR_FOR]->(entitled:System) | entitled.id] AS clear_for
 ORDER BY flow, field

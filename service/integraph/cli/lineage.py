@@ -61,5 +61,10 @@ def render_lineage_text(result: Lineage) -> str:
             lines.append(
                 f"        {item.part}{item.path} [{item.classification or '-'}] "
                 f"masking {item.masking or 'none'}"
+                + (
+                    " (the receiver is entitled to the clear value)"
+                    if item.clear_for_receiver
+                    else ""
+                )
             )
     return "\n".join(lines)

@@ -36,6 +36,9 @@ class CarriedField:
     part: str
     classification: str | None
     masking: str | None
+    clear_for_receiver: bool = False
+    """The hop's receiver is entitled to the clear value (the field's clear_for): no masking
+    is owed on this hop."""
 
 
 @dataclass
@@ -142,6 +145,7 @@ async def _hops(tx: Tx, carriers: list[Row]) -> list[Hop]:
                     part=row["part"],
                     classification=row["classification"],
                     masking=masks.get(key),
+                    clear_for_receiver=receiver in (row.get("clear_for") or []),
                 ),
             )
         fields = list(by_key.values())
@@ -178,7 +182,12 @@ def _missing_duties(hop: Hop, duties: dict[str, Row]) -> list[str]:
             continue
         unmasked = item.masking in (None, "none")
         # Masking is owed where the field leaves its zone (as rule SEC-08 judges it).
-        if duty["masking_required"] and unmasked and hop.crosses_boundary:
+        if (
+            duty["masking_required"]
+            and unmasked
+            and hop.crosses_boundary
+            and not item.clear_for_receiver
+        ):
             missing.append(f"masking of {_field_key(item)}")
         if duty["audit_required"] and not hop.audit_logging and "audit logging" not in missing:
             missing.append("audit logging")
