@@ -59,6 +59,18 @@ async def bench(settings: Settings, folder: Path, systems: int, seed: int, shape
     size = sum(f.stat().st_size for f in files) / 2**20
     lines = sum(f.read_text(encoding="utf-8").count("\n") for f in files)
     print(f"  {size:.0f} MiB, {lines:,} lines of YAML")
+    count = landscape.count().by_kind
+    types = sum(len(v.types) for c in landscape.contracts for v in c.versions)
+    print(
+        "  "
+        + ", ".join(
+            f"{count[kind]:,} {kind}s"
+            for kind in ("system", "flow", "component", "contract", "contract version")
+        )
+        + f", {count['operation']:,} operations, {types:,} named types, "
+        f"{count['field']:,} fields, {count['policy']:,} policies, "
+        f"{count['credential']:,} credentials"
+    )
     del landscape
 
     began = time.perf_counter()

@@ -73,7 +73,7 @@ def session_target(work_dir: Path) -> Iterator[Target]:
         load_settings(
             home=work_dir / "integraph-home",
             embedded_port=free_port(),
-            embedded_heap="768m",
+            embedded_heap="1g",  # the embedded default: tests load what a default set-up can
             embedded_page_cache="256m",
         )
     )

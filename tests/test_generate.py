@@ -4,6 +4,7 @@ Both shapes: the layered one (the default) and the random one (a stress case, un
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -16,16 +17,22 @@ from integraph.blueprint.export import write_blueprint_files
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.cli.generate import generate
 from integraph.generate import Shape, generate_landscape
-from integraph.generate.layered import planted
+from integraph.generate.layered import REFERENCE_DATE, planted
 from integraph.graph import SECTION_LABELS, NodeLabel, to_graph
 from integraph.knowledge.load import load_landscape
+from integraph.lint.config import LintConfig
+from integraph.lint.service import choose_rules, lint
 from integraph.model import (
     ASYNC_PATTERNS,
+    Contract,
     DeadLetterPolicy,
     FlowPattern,
+    IdempotencyPolicy,
     Landscape,
+    Operation,
     RetryPolicy,
     TimeoutPolicy,
+    localize,
 )
 from integraph.store.driver import Store
 
@@ -315,10 +322,17 @@ def test_layered_counts_per_system_are_close_to_the_random_shape(
     layered: Landscape, hubs: Landscape
 ) -> None:
     ours, theirs = layered.count().by_kind, hubs.count().by_kind
-    kinds = ("team", "system", "flow", "component", "contract", "contract version", "field")
+    kinds = ("team", "system", "flow", "component", "contract", "contract version")
     for kind in (*kinds, "policy", "credential"):
         assert ours[kind] == pytest.approx(theirs[kind], rel=0.2), kind
-    assert layered.count().total == pytest.approx(hubs.count().total, rel=0.1)
+    # The layered APIs' operations (which the random shape has none of) bring their own
+    # fields: the shared type's, the keys, the ids. About a third more fields, a quarter
+    # more elements in all.
+    assert ours["operation"] > 3 * len(apis(layered)) and theirs["operation"] == 0
+    assert 1.2 < ours["field"] / theirs["field"] < 1.5
+    assert 1.1 < layered.count().total / hubs.count().total < 1.3
+    others = layered.count().total - ours["operation"] - ours["field"]
+    assert others == pytest.approx(hubs.count().total - theirs["field"], rel=0.1)
 
 
 def cli() -> typer.Typer:
@@ -387,3 +401,240 @@ def test_one_count_agrees_with_the_graph_rows(layered: Landscape) -> None:
     assert count.by_kind["review"] == 1  # what the generate table left out
     assert count.elements == sum(1 for _ in large.elements())
     assert count.elements == sum(by_label[label] for label in SECTION_LABELS.values())
+
+
+# Interfaces: operations, shared types, idempotency keys, headers, lifecycles of fields.
+
+AS_OF = datetime.date(2026, 11, 25)
+"""The lint's today in these tests (any date from REFERENCE_DATE on gives the same
+findings)."""
+PLANTED_200_SEED_42 = {"keyless": 5, "sunset": 9, "CON-11": 12, "RES-08": 11}
+"""What `generate_landscape(200, 42)` plants: mutating operations without an idempotency key,
+read operations returning a field past its sunset, and the flows CON-11 and RES-08 report."""
+
+
+@pytest.fixture(scope="module")
+def small() -> Landscape:
+    return generate_landscape(200, 42)
+
+
+def apis(landscape: Landscape) -> list[tuple[Contract, str]]:
+    """The synchronous APIs with operations and their provider."""
+    providers = {f.contract: f.target for f in synchronous(landscape) if f.contract}
+    return [(c, providers[c.id]) for c in landscape.contracts if c.versions[0].operations]
+
+
+def unkeyed(operation: Operation) -> bool:
+    """Mutating, not idempotent and without a key: what RES-08 looks for."""
+    return (
+        operation.is_mutating and not operation.is_idempotent and operation.idempotency_key is None
+    )
+
+
+def idempotency_policies(landscape: Landscape) -> set[str]:
+    return {i for p in landscape.policies if isinstance(p, IdempotencyPolicy) for i in p.applies_to}
+
+
+def expected_res_08(landscape: Landscape) -> set[str]:
+    """The flows RES-08 reports, by the generator's data: a flow naming an unkeyed operation
+    (repeated by retries or by the transport's implicit ones), and a command retried more than
+    once; neither covered by an idempotency policy."""
+    contracts = {c.id: c for c in landscape.contracts}
+    keyed = idempotency_policies(landscape)
+    retried = {
+        i
+        for p in landscape.policies
+        if isinstance(p, RetryPolicy) and (p.max_attempts or 2) > 1
+        for i in p.applies_to
+    }
+    found = set()
+    for flow in landscape.flows:
+        if flow.id in keyed:
+            continue
+        if flow.operations:
+            version = contracts[flow.contract or ""].version(flow.producer_version or "")
+            assert version is not None
+            operations = [version.operation(name) for name in flow.operations]
+            if any(o is not None and unkeyed(o) for o in operations):
+                assert flow.pattern == "request_response"
+                found.add(flow.id)
+        elif flow.id in retried and (
+            flow.pattern == "command" or (flow.pattern == "request_response" and flow.mutating)
+        ):
+            found.add(flow.id)
+    return found
+
+
+def expected_con_11(landscape: Landscape) -> set[str]:
+    """The flows CON-11 reports: a consumer naming an operation whose response (or headers)
+    in its consumer version holds a field past its sunset."""
+    contracts = {c.id: c for c in landscape.contracts}
+    found = set()
+    for flow in landscape.flows:
+        if flow.contract is None or flow.consumer_version is None:
+            continue
+        version = contracts[flow.contract].version(flow.consumer_version)
+        assert version is not None
+        parts = ("response", "error", "headers") if flow.pattern == "request_response" else (
+            "message", "headers")  # fmt: skip
+        for declared in version.declared_fields():
+            sunset = declared.field.sunset
+            named = declared.operation is None or not flow.operations or (
+                declared.operation in flow.operations)  # fmt: skip
+            if sunset and sunset < AS_OF and declared.part.value in parts and named:
+                found.add(flow.id)
+    return found
+
+
+def planted_counts(landscape: Landscape) -> dict[str, int]:
+    operations = [o for c, _ in apis(landscape) for o in c.versions[0].operations]
+    return {
+        "keyless": sum(unkeyed(o) for o in operations),
+        "sunset": sum(any(f.sunset for f in o.response) for o in operations),
+        "CON-11": len(expected_con_11(landscape)),
+        "RES-08": len(expected_res_08(landscape)),
+    }
+
+
+def test_synchronous_apis_have_two_to_four_operations(layered: Landscape) -> None:
+    kinds = Counter()
+    for contract, provider in apis(layered):
+        names = [o.name for o in contract.versions[0].operations]
+        assert 2 <= len(names) <= 4 or provider.split("-")[1] == "messaging", contract.id
+        for version in contract.versions:
+            assert [o.name for o in version.operations] == names  # flows name them in any
+            for operation in version.operations:
+                if contract.kind.value == "openapi":
+                    assert operation.method and operation.http_path, operation.name
+                    kinds["rest"] += 1
+                elif contract.kind.value == "protobuf":
+                    assert operation.grpc and operation.grpc.count("/") == 1, operation.name
+                    kinds["grpc"] += 1
+    assert kinds["rest"] > 5 * kinds["grpc"] > 0
+    layer = layer_of(layered)
+    # Every layer's synchronous API has operations; only the partners' have none.
+    with_operations = {c.id for c, _ in apis(layered)}
+    for flow in synchronous(layered):
+        if flow.contract and layer[flow.target] in ("bff", "service", "core"):
+            assert flow.contract in with_operations, flow.id
+
+
+def test_each_api_version_defines_a_shared_type_every_operation_refers_to(
+    layered: Landscape,
+) -> None:
+    for contract, _ in apis(layered):
+        for version in contract.versions:
+            assert len(version.types) == 1
+            name = version.types[0].name
+            for operation in version.operations:
+                fields = [f for part in PARTS for f in getattr(operation, part)]
+                assert any(f.ref == name for f in fields), (contract.id, operation.name)
+            expanded = [f for f in layered.version_fields(contract, version) if f.expanded_from]
+            assert {f.expanded_from for f in expanded} == {name}
+
+
+PARTS = ("request", "response", "headers")
+
+
+def test_mutating_operations_carry_an_idempotency_key_but_a_planted_few(
+    layered: Landscape, small: Landscape
+) -> None:
+    mutating = [
+        o for c, _ in apis(layered) for o in c.versions[0].operations
+        if o.is_mutating and not o.is_idempotent
+    ]  # fmt: skip
+    keyless = [o for o in mutating if o.idempotency_key is None]
+    assert 0 < len(keyless) / len(mutating) < 0.06
+    for operation in mutating:
+        if operation.idempotency_key is not None:
+            assert operation.idempotency_key == "headers/Idempotency-Key"
+            assert [f.path for f in operation.headers] == ["/Idempotency-Key"]
+    assert planted_counts(small) == PLANTED_200_SEED_42
+
+
+def test_flows_name_the_operations_they_use_and_operations_their_calls(
+    layered: Landscape,
+) -> None:
+    flows = {f.id: f for f in layered.flows}
+    apis_by_id = {c.id for c, _ in apis(layered)}
+    named = 0
+    for flow in synchronous(layered):
+        contract = next((c for c in layered.contracts if c.id == flow.contract), None)
+        if flow.contract not in apis_by_id or contract is None:
+            assert not flow.operations
+            continue
+        version = contract.version(flow.producer_version or "")
+        assert version is not None
+        operations = [version.operation(name) for name in flow.operations]
+        assert flow.operations and all(operations)
+        assert flow.mutating == any(o.is_mutating for o in operations if o)
+        named += len(flow.operations) < len(version.operations)
+    assert named > 0  # a subset, mostly
+    outgoing = defaultdict(set)
+    for flow in synchronous(layered):
+        outgoing[flow.source].add(flow.id)
+    for contract, provider in apis(layered):
+        for version in contract.versions:
+            calls = {c for o in version.operations for c in o.calls}
+            assert all(flows[c].source == provider for c in calls)
+            assert calls == outgoing[provider], contract.id
+
+
+def test_constraints_headers_and_an_entitled_recipient(layered: Landscape) -> None:
+    fields = [f for _, _, f, _ in layered.fields()]
+    formats = Counter(f.format for f in fields if f.format)
+    assert {"uuid", "date-time", "iso-4217", "email"} <= formats.keys()
+    arrays = [f for f in fields if f.type.value == "array" and f.ref]
+    assert arrays and all(f.min_items == 0 and f.max_items == 100 for f in arrays)
+    assert any(f.nullable for f in fields)
+    contracts = {c.id: c for c in layered.contracts}
+    events = {f.contract for f in layered.flows if f.pattern == "event" and f.contract}
+    for contract_id in events:
+        contract = contracts[contract_id]
+        for version in contract.versions:
+            assert version.headers_format == "json_schema"
+            assert version.payload_format == ("avro" if contract.kind == "avro" else "json_schema")
+            assert [f.path for f in version.headers] == ["/correlation_id"]
+    messaging = [f for f in synchronous(layered) if f.target.split("-")[1] == "messaging"]
+    assert messaging
+    for flow in messaging:
+        version = contracts[flow.contract or ""].version(flow.producer_version or "")
+        assert version is not None and flow.operations == ["send-message"]
+        send = version.operation("send-message")
+        assert send is not None
+        recipient = next(f for f in send.request if f.path == "/to")
+        assert recipient.classification == "pii-contact" and recipient.clear_for == [flow.target]
+        assert flow.third_party_justification
+
+
+def test_sunset_fields_are_planted_with_a_consumer_still_reading_them(small: Landscape) -> None:
+    sunset = [
+        (c, o) for c, _ in apis(small) for o in c.versions[0].operations
+        if any(f.sunset for f in o.response)
+    ]  # fmt: skip
+    assert sunset
+    for contract, operation in sunset:
+        field = next(f for f in operation.response if f.sunset)
+        assert field.deprecated and field.replaced_by and field.sunset
+        assert field.deprecated_on and field.deprecated_on <= field.sunset < REFERENCE_DATE
+        readers = [
+            f for f in small.flows if f.contract == contract.id and operation.name in f.operations
+        ]
+        assert readers, (contract.id, operation.name)
+
+
+async def test_a_lint_finds_exactly_the_planted_con_11_and_res_08(
+    graph: Store, small: Landscape
+) -> None:
+    await load_landscape(graph, small)
+    report = await lint(
+        graph, choose_rules(ids=["CON-11", "RES-08"]), config=LintConfig(), today=AS_OF
+    )
+    assert not report.rule_errors, report.rule_errors
+    found = defaultdict(set)
+    for finding in report.findings:
+        found[finding.rule.id].add(localize("synthetic", finding.element))
+    assert found["CON-11"] == expected_con_11(small)
+    assert found["RES-08"] == expected_res_08(small)
+    assert len(found["CON-11"]) == PLANTED_200_SEED_42["CON-11"]
+    assert len(found["RES-08"]) == PLANTED_200_SEED_42["RES-08"]

@@ -241,8 +241,10 @@ def test_blueprint_file_accepts_every_section() -> None:
     assert content.policies[0].kind == "timeout"
 
 
-def test_the_example_in_the_docs_is_a_valid_file() -> None:
+def test_the_examples_in_the_docs_are_valid_files() -> None:
     docs = Path(__file__).resolve().parents[2] / "docs" / "model.md"
-    [example] = re.findall(r"```yaml\n(.*?)```", docs.read_text(), flags=re.S)
-    content = BlueprintFile.model_validate(YAML(typ="safe", pure=True).load(example))
-    assert content.flows[0].masking[0].field == "request/card/pan"
+    examples = re.findall(r"```yaml\n(.*?)```", docs.read_text(), flags=re.S)
+    assert len(examples) >= 3  # the operations, the full example, the upgrade
+    files = [BlueprintFile.model_validate(YAML(typ="safe", pure=True).load(e)) for e in examples]
+    assert any(f.flows and f.flows[0].masking[0].field == "request/card/pan" for f in files)
+    assert any(v.operations for f in files for c in f.contracts for v in c.versions)

@@ -36,12 +36,14 @@ MATCH (c:Contract)
 WHERE c.compatibility IS NOT NULL AND c.compatibility <> 'NONE'
   AND COUNT { (c)-[:HAS_VERSION]->(:ContractVersion) } > 1
 MATCH (c)-[:HAS_VERSION]->(v:ContractVersion)
-// Each version's fields as one JSON string with its digest, written at load
+// Each version's fields as one JSON string with its digest, and its operations' names,
+// written at load
 // (store/derived.py: VersionContent); the check reads them.
 OPTIONAL MATCH (v)-[:HAS_CONTENT]->(x:VersionContent)
 WITH c, v, x
 ORDER BY v.position
-WITH c, collect({id: v.id, version: v.version, digest: x.digest, content: x.content}) AS versions
+WITH c, collect({id: v.id, version: v.version, digest: x.digest, content: x.content,
+                 operations: x.operations}) AS versions
 RETURN c.id AS element,
        c.kind AS kind,
        c.compatibility AS mode,

@@ -39,7 +39,8 @@ MATCH (c)-[:HAS_VERSION]->(v:ContractVersion)
 OPTIONAL MATCH (v)-[:HAS_CONTENT]->(x:VersionContent)
 WITH c, v, x
 ORDER BY v.position
-WITH c, collect({id: v.id, version: v.version, digest: x.digest, content: x.content}) AS versions
+WITH c, collect({id: v.id, version: v.version, digest: x.digest, content: x.content,
+                 operations: x.operations}) AS versions
 RETURN c.id AS element,
        c.kind AS kind,
        c.compatibility AS mode,

@@ -2,7 +2,9 @@
 
 `integraph.generate.generate_landscape(systems, seed)` builds it by default (`Shape.LAYERED`);
 the same seed always gives the same landscape. Element kinds and counts per system stay close
-to the random shape's, so load figures remain comparable; what changes is who talks to whom.
+to the random shape's, so load figures remain comparable; what changes is who talks to whom,
+and the operations of the synchronous APIs (about a third more fields, a quarter more
+elements in all).
 
 Systems. A team per ~8 systems, as in the random shape; each team's systems belong to the
 team's business domain (DOMAINS). Every domain holds layers, in these shares:
@@ -39,6 +41,21 @@ Flows, about five per system:
   partners send files back to core systems.
 - Streams: a few core systems and channels stream to fraud, risk, marketing or reporting.
 
+Interfaces. The synchronous APIs of BFFs, domain services and core systems (not the
+partners') have 2-4 operations over one resource (the core's entity, else the domain): a read
+and a create, then a list or an update; REST methods and paths for OpenAPI, gRPC methods for
+protobuf, queries and mutations for GraphQL. Each version defines one shared type (Money,
+Address or Party, by domain) that a field of every operation refers to; ids are uuids,
+timestamps date-times, currencies ISO 4217, lists bounded (min_items, max_items), some
+timestamps nullable. Mutating operations take an Idempotency-Key header; `calls` lists the
+provider's downstream synchronous flows, each under one or two operations (the planted cycles
+and inverted budgets under all), and every synchronous flow names the operations it uses (a
+write when it changes state, else one or two reads). API versions keep their operations and
+add (a major: also drop) a field. Event contracts have a correlation-id header, in JSON
+Schema, beside a payload in Avro or JSON Schema. The notifications domain's partner is an
+email and SMS provider: its `send-message` operation takes the recipient's address with
+`clear_for` the provider, so it needs no masking on the way there.
+
 Planted defects, so that every rule has something to find: the random shape's kinds, each at
 DEFECT_RATE of the places where it can occur (an async flow without dead-letter policy, a
 retry without jitter, a shared credential, an unmasked card number to a partner or public
@@ -46,21 +63,32 @@ system, a flow without contract, an unauthenticated flow, a credential never rot
 routed to nobody), plus a handful of inverted timeout budgets (one per INVERTED_BUDGET_SYSTEMS
 systems: a bottom-layer call whose timeout outgrew its caller's) and one or two
 synchronous cycles (a core system calling back a service that calls it; from 200 systems on,
-also one calling a BFF above it), both without timeouts.
+also one calling a BFF above it), both without timeouts; and in the APIs, mutating operations
+without an idempotency key (KEYLESS_RATE: RES-08 on the flows naming them that no idempotency
+policy covers) and read operations still returning a field past its sunset (SUNSET_RATE:
+CON-11 on the flows naming them), each named by at least one flow.
 """
 
 from __future__ import annotations
 
+import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from integraph.generate.builders import (
+    COMPATIBILITY,
+    CONTRACT_KINDS,
     DEFECT_RATE,
+    FIELDS,
     LIFECYCLES,
+    MASKED,
+    PAN_FIELD,
     PCI_DOMAINS,
+    SENSITIVE_FIELDS,
     TECHNOLOGIES,
     Landscape,
+    _Contract,
     _Generator,
     _System,
 )
@@ -101,6 +129,50 @@ INVERTED_BUDGET_SYSTEMS = 2500
 CYCLES_FROM = 200
 """Landscapes of this many systems get a second planted synchronous cycle."""
 
+OPERATIONS = {2: 50, 3: 35, 4: 15}
+"""How many operations a synchronous API has: a read and a create, then a list or an update."""
+API_VERSIONS = {1: 70, 2: 22, 3: 8}
+"""How many versions a synchronous API has (its operations' fields make each one larger)."""
+KEYLESS_RATE = 0.04
+"""Share of mutating operations planted without an idempotency key (RES-08 on the flows
+naming them that no idempotency policy covers)."""
+SUNSET_RATE = 0.05
+"""Share of synchronous APIs whose read operation still returns a field past its sunset
+(CON-11 on the flows naming it)."""
+REFERENCE_DATE = datetime.date(2025, 1, 1)
+"""Every planted sunset is before this date (and so before any lint's today)."""
+SHARED_TYPES: dict[str, tuple[str, list[dict[str, Any]]]] = {
+    "Money": ("total", [
+        {"path": "/currency_code", "type": "string", "required": True, "format": "iso-4217"},
+        {"path": "/amount", "type": "decimal", "required": True},
+    ]),
+    "Address": ("address", [
+        {"path": "/line", "type": "string", "required": True},
+        {"path": "/country", "type": "string", "required": True, "min_length": 2,
+         "max_length": 2},
+    ]),
+    "Party": ("party", [
+        {"path": "/party_id", "type": "string", "required": True, "format": "uuid"},
+        {"path": "/display_name", "type": "string", "nullable": True},
+    ]),
+}  # fmt: skip
+"""Named type -> (the field holding it, its fields): one per API version, referred to by a
+field of every operation."""
+TYPE_OF_DOMAIN = {
+    **dict.fromkeys(("accounts", "billing", "cards", "claims", "lending", "ledger", "loyalty",
+                     "orders", "payments", "pricing", "procurement", "treasury"), "Money"),
+    **dict.fromkeys(("inventory", "logistics", "shipping"), "Address"),
+}  # fmt: skip
+"""Each domain's shared type (Party for the others)."""
+IDEMPOTENCY_HEADER = {"path": "/Idempotency-Key", "type": "string", "required": True,
+                      "format": "uuid"}  # fmt: skip
+EVENT_HEADERS = [
+    {"path": "/correlation_id", "type": "string", "required": True, "format": "uuid"},
+]
+MESSAGING = "messaging"
+"""The name of the notifications domain's external email and SMS provider."""
+PARTS = ("request", "response", "headers")
+
 
 def planted(systems: int) -> tuple[int, int]:
     """How many inverted timeout budgets and synchronous cycles are planted (at most)."""
@@ -118,6 +190,16 @@ class _Edge:
     """For events and calls to a core system: the entity (its topic, its API)."""
 
 
+@dataclass
+class _Api:
+    """A synchronous API's operations, as its flows pick them."""
+
+    reads: list[str]
+    writes: list[str]
+    pending: list[str] = field(default_factory=list)
+    """Planted operations (a sunset field, no idempotency key) no flow names yet."""
+
+
 class LayeredGenerator(_Generator):
     """The layered topology on the shared element builders of the random shape."""
 
@@ -132,6 +214,15 @@ class LayeredGenerator(_Generator):
         self.topics: dict[str, str] = {}
         """Topic id -> its broker."""
         self.inverted: set[int] = set()
+        self.downstream: dict[str, list[str]] = {}
+        """System id -> the synchronous flows it makes (the calls of its operations)."""
+        self.everyway: set[str] = set()
+        """Calls every operation of the caller's APIs makes: the planted cycles and inverted
+        budgets, so the rules following operations' calls still meet them."""
+        self.apis: dict[str, _Api] = {}
+        """Contract id -> the operations of a synchronous API."""
+        self.messengers: list[_System] = []
+        """The notifications domain's email and SMS providers."""
 
     def landscape(self) -> Landscape:
         self.teams()
@@ -140,6 +231,12 @@ class LayeredGenerator(_Generator):
         edges = self.topology()
         edges += self.cycles(edges)
         self.inverted = self.inversions(edges)
+        for index, edge in enumerate(edges):
+            if edge.pattern == "request_response":
+                flow_id = _flow_id(index, edge)
+                self.downstream.setdefault(edge.source.id, []).append(flow_id)
+                if edge.layer == "cycle" or index in self.inverted:
+                    self.everyway.add(flow_id)
         for index, edge in enumerate(edges):
             self.layered_flow(index, edge)
         return self.finish()
@@ -166,6 +263,8 @@ class LayeredGenerator(_Generator):
         counts["core"] = max(1, counts["core"])
         if counts["channel"]:
             counts["bff"] = max(1, counts["bff"])
+        if domain == "notifications" and n >= 4:  # its email and SMS provider
+            counts["partner"] = max(1, counts["partner"])
         counts["service"] = n - sum(counts.values())
         while counts["service"] < min(1, n - 1):
             largest = max(("channel", "bff", "partner", "core"), key=lambda k: counts[k])
@@ -189,12 +288,16 @@ class LayeredGenerator(_Generator):
             ):
                 zone = "regulated"
             tier = self.rng.choice(TIERS[layer])
+            if layer == "partner" and domain == "notifications":
+                name = MESSAGING
         system = _System(f"{domain}-{name}-{i}", domain, team, zone, tier, layer == "partner")
         self.systems.append(system)
         if layer == "core":
             self.entities[system.id] = self.rng.sample(ENTITIES, self.rng.randint(1, 3))
         self.layers.setdefault(domain, {}).setdefault(layer, []).append(system)
         self.everywhere.setdefault(layer, []).append(system)
+        if name == MESSAGING:
+            self.messengers.append(system)
         lifecycle = "active" if layer in ("core", "bff", "channel") else self.pick(LIFECYCLES)
         self.data["systems"].append(
             {"id": system.id, "name": f"{domain.title()} {name} {i}", "owner": team,
@@ -226,6 +329,12 @@ class LayeredGenerator(_Generator):
                 cores = own("core") or self.everywhere.get("core", [])
                 if cores and self.chance(0.5):
                     edges.append(_Edge(partner, self.rng.choice(cores), "batch"))
+        provider = self.messengers[0] if self.messengers else None
+        senders = self.layers.get("notifications", {}).get("service", [])
+        if provider is not None and senders:
+            called = {e.source.id for e in edges if e.target is provider}
+            if not called & {s.id for s in senders}:  # a notification service sends through it
+                edges.append(_Edge(senders[0], provider, "request_response", "bottom"))
         return edges
 
     def some(self, pool: list[_System], n: int) -> list[_System]:
@@ -337,7 +446,7 @@ class LayeredGenerator(_Generator):
 
     def layered_flow(self, index: int, edge: _Edge) -> None:
         source, target, pattern = edge.source, edge.target, edge.pattern
-        flow_id = f"{source.domain}-to-{target.domain}-{index}"
+        flow_id = _flow_id(index, edge)
         flow: dict[str, Any] = {"id": flow_id, "source": source.id, "target": target.id}
         flow |= {"pattern": pattern, "volume_per_day": int(self.rng.lognormvariate(8, 2)) + 1}
         provider = target if pattern in ("request_response", "command") else source
@@ -372,7 +481,28 @@ class LayeredGenerator(_Generator):
             flow["max_staleness_seconds"] = self.rng.choice((5, 60, 300, 3600))
             self.async_policies(flow_id, pattern, dlq)
         self.protect(flow, source, target, provider, pattern, contract_id)
+        api = self.apis.get(flow.get("contract", ""))
+        if api is not None:
+            self.name_operations(flow, api)
+            if target in self.messengers:
+                flow["third_party_justification"] = (
+                    "The provider delivers the notifications to the customer's address."
+                )
         self.data["flows"].append(flow)
+
+    def name_operations(self, flow: dict[str, Any], api: _Api) -> None:
+        """The operations a synchronous flow uses: a write (and sometimes a read) when it
+        changes state, else one or two reads; planted operations once each, first."""
+        if (flow["mutating"] and api.writes) or not api.reads:
+            names = {self.rng.choice(api.writes)}
+            if api.reads and self.chance(0.4):
+                names.add(self.rng.choice(api.reads))
+        else:
+            names = set(self.some(api.reads, self.rng.randint(1, 2)))
+        names.update(api.pending)
+        api.pending.clear()
+        flow["operations"] = sorted(names)
+        flow["mutating"] = any(name in api.writes for name in names)
 
     def subscription(
         self, publisher: _System, consumer: _System, entity: str
@@ -427,3 +557,221 @@ class LayeredGenerator(_Generator):
             self.timeout(flow_id, request, budget)
         if self.chance(0.9 if edge.target.external else 0.5 if edge.target.tier == 1 else 0):
             self.breaker(flow_id)
+
+    # Contracts
+
+    def contract(self, contract_id: str, pattern: str, provider: _System) -> _Contract:
+        """Synchronous APIs of the layers (not the partners') get operations, a shared type
+        and versions of their own; the messaging provider's API sends notifications; event
+        contracts get headers. Other contracts are the random shape's."""
+        if contract_id in self.contracts:
+            return self.contracts[contract_id]
+        if pattern == "request_response" and provider in self.messengers:
+            return self.messaging_api(contract_id, provider)
+        if pattern == "request_response" and not provider.external:
+            return self.api(contract_id, provider)
+        contract = super().contract(contract_id, pattern, provider)
+        if pattern == "event":
+            data = self.data["contracts"][-1]
+            payload = "avro" if data["kind"] == "avro" else "json_schema"
+            for version in data["versions"]:
+                version |= {"headers_format": "json_schema", "payload_format": payload}
+                version["headers"] = [dict(item) for item in EVENT_HEADERS]
+        return contract
+
+    def api(self, contract_id: str, provider: _System) -> _Contract:
+        """An API with 2-4 operations (REST, gRPC for protobuf, queries and mutations for
+        GraphQL) over one resource, each referring to the version's shared type, its
+        mutating operations keyed by an Idempotency-Key header (but for a planted few)."""
+        kind = self.pick(CONTRACT_KINDS["request_response"])
+        entity = contract_id.removeprefix(f"{provider.id}-").removesuffix("-api")
+        resource = entity if entity != "api" else provider.domain
+        type_name = TYPE_OF_DOMAIN.get(provider.domain, "Party")
+        holder, type_fields = SHARED_TYPES[type_name]
+        shape = ["get", "create", *self.rng.sample(("list", "update"), self.pick(OPERATIONS) - 2)]
+        extra = []
+        if self.chance(0.2):
+            extra.append(self.rng.choice(SENSITIVE_FIELDS))
+        if self.chance(0.3 if provider.domain in PCI_DOMAINS else 0.01):
+            extra.append(PAN_FIELD)
+        api = _Api([], [])
+        operations = []
+        for verb in shape:
+            name = f"{verb}-{resource}"
+            operation: dict[str, Any] = {"name": name}
+            operation |= self.binding(kind, verb, provider.domain, resource)
+            reference = {"path": f"/{holder}", "type": "object", "ref": type_name}
+            if verb == "get":
+                updated = {"path": "/updated_at", "type": "datetime", "format": "date-time"}
+                operation["response"] = [reference | {"required": True}]
+                if self.chance(0.5):  # when it was last changed, if ever
+                    operation["response"].append(updated | {"nullable": self.chance(0.5)})
+                if self.chance(SUNSET_RATE):
+                    operation["response"].append(self.sunset_field(holder))
+                    api.pending.append(name)
+            elif verb == "list":
+                items = {"path": "/items", "type": "array", "ref": type_name, "required": True}
+                operation["response"] = [items | {"min_items": 0, "max_items": 100}]
+            else:
+                if kind != "openapi":
+                    operation["mutating"] = True
+                if self.chance(KEYLESS_RATE):
+                    api.pending.append(name)
+                else:
+                    operation["idempotency_key"] = "headers/Idempotency-Key"
+                    operation["headers"] = [dict(IDEMPOTENCY_HEADER)]
+                operation["request"] = [reference | {"required": verb == "create"}]
+                if verb == "create":
+                    operation["request"] += [
+                        {"path": path, "type": kind_, "required": True,
+                         "classification": classification}
+                        for path, kind_, classification in extra
+                    ]  # fmt: skip
+                    operation["response"] = [
+                        {"path": "/id", "type": "string", "required": True, "format": "uuid"}
+                    ]
+            (api.writes if verb in ("create", "update") else api.reads).append(name)
+            operations.append(operation)
+        self.assign_calls(operations, provider)
+        types = [{"name": type_name, "fields": type_fields}]
+        self.apis[contract_id] = api
+        return self.api_versions(contract_id, kind, provider, operations, types)
+
+    def binding(self, kind: str, verb: str, domain: str, resource: str) -> dict[str, Any]:
+        """How the operation is called: a REST method and path, a gRPC method, or (GraphQL)
+        nothing beyond whether it is a mutation."""
+        if kind == "protobuf":
+            service = "".join(word.title() for word in resource.split("-"))
+            return {"grpc": f"integraph.{domain}.v1.{service}Service/{verb.title()}{service}"}
+        if kind != "openapi":
+            return {}
+        collection = f"/{domain}" if resource == domain else f"/{domain}/{resource}"
+        method, path = {
+            "get": ("GET", f"{collection}/{{id}}"),
+            "list": ("GET", collection),
+            "create": ("POST", collection),
+            "update": ("PATCH", f"{collection}/{{id}}"),
+        }[verb]
+        return {"method": method, "http_path": path}
+
+    def sunset_field(self, holder: str) -> dict[str, Any]:
+        """A response field deprecated for the shared type and past its sunset (planted)."""
+        deprecated_on = self.date(within=500)
+        sunset = deprecated_on + datetime.timedelta(days=self.rng.randrange(90, 540))
+        return {"path": "/legacy_amount", "type": "decimal", "deprecated": True,
+                "deprecated_on": deprecated_on, "sunset": min(sunset, REFERENCE_DATE
+                - datetime.timedelta(days=1)), "replaced_by": f"/{holder}"}  # fmt: skip
+
+    def assign_calls(self, operations: list[dict[str, Any]], provider: _System) -> None:
+        """Each synchronous flow the provider makes is a call of one of its operations (two
+        a third of the time); the planted cycles and inverted budgets are calls of all."""
+        calls: list[set[str]] = [set() for _ in operations]
+        for flow_id in self.downstream.get(provider.id, []):
+            if flow_id in self.everyway:
+                chosen = range(len(operations))
+            else:
+                chosen = self.rng.sample(range(len(operations)), 2 if self.chance(0.3) else 1)
+            for i in chosen:
+                calls[i].add(flow_id)
+        for operation, called in zip(operations, calls, strict=True):
+            if called:
+                operation["calls"] = sorted(called)
+
+    def api_versions(
+        self,
+        contract_id: str,
+        kind: str,
+        provider: _System,
+        operations: list[dict[str, Any]],
+        types: list[dict[str, Any]],
+    ) -> _Contract:
+        """The API's 1-3 semver versions, each with the same operations: a later one adds an
+        optional field to an operation, a major one also drops one."""
+        versions: list[dict[str, Any]] = []
+        names: list[str] = []
+        released = self.date()
+        for n in range(self.pick(API_VERSIONS)):
+            major = n > 0 and self.chance(0.3)
+            if n > 0:
+                operations = self.evolve_operations(operations, major)
+            name = self.next_semver(names[-1] if names else None, major)
+            version: dict[str, Any] = {"version": name, "released": released, "types": types}
+            version["operations"] = operations
+            if kind == "openapi":
+                version["error"] = [{"path": "/type", "type": "string", "required": True}]
+                version["error_format"] = {
+                    "media_type": "application/problem+json",
+                    "standard": "rfc9457",
+                }
+            versions.append(version)
+            names.append(name)
+            released = self.date(released, 400)
+        for old in versions[:-1]:
+            if self.chance(0.5):
+                old |= {"status": "deprecated", "deprecated_on": versions[-1]["released"]}
+        sensitive = [
+            (f"{o['name']}/{part}{f['path']}", f["classification"])
+            for o in operations
+            for part in PARTS
+            for f in o.get(part, ())
+            if f.get("classification") in MASKED
+        ]
+        compatibility = self.pick(COMPATIBILITY)
+        self.data["contracts"].append(
+            {"id": contract_id, "kind": kind, "name": f"{provider.id} request-response",
+             "owner": provider.team, "versioning": "semver",
+             "content_model": self.rng.choice(("open", "closed")), "versions": versions}
+            | ({"compatibility": compatibility} if compatibility else {})
+        )  # fmt: skip
+        # Fields are never dropped from or added with a classification: every version holds
+        # the first one's sensitive fields.
+        contract = _Contract(contract_id, names, dict.fromkeys(names, sensitive))
+        self.contracts[contract_id] = contract
+        return contract
+
+    def evolve_operations(
+        self, operations: list[dict[str, Any]], major: bool
+    ) -> list[dict[str, Any]]:
+        """The next version's operations: one of them gets a new optional field; in a major
+        version it also loses one (never its shared type, key, id or deprecated field)."""
+        evolved = list(operations)
+        i = self.rng.randrange(len(evolved))
+        operation = evolved[i] = dict(evolved[i])
+        part = "response" if "response" in operation else "request"
+        fields = operation[part] = [dict(item) for item in operation[part]]
+        plain = [
+            f for f in fields
+            if not {"ref", "classification", "deprecated"} & f.keys() and f["path"] != "/id"
+        ]  # fmt: skip
+        if major and plain:
+            fields.remove(self.rng.choice(plain))
+        present = {f["path"] for f in fields}
+        unused = [(p, k) for p, k in FIELDS if p not in present and not p.startswith("/items")]
+        path, kind = self.rng.choice(unused)
+        fields.append({"path": path, "type": kind})
+        return evolved
+
+    def messaging_api(self, contract_id: str, provider: _System) -> _Contract:
+        """The email and SMS provider's API: one keyed operation sending a message to an
+        address only the provider may read in clear (clear_for: no masking needed)."""
+        recipient = {"path": "/to", "type": "string", "required": True, "format": "email"}
+        recipient |= {"classification": "pii-contact", "clear_for": [provider.id]}
+        operation: dict[str, Any] = {"name": "send-message", "method": "POST"}
+        operation |= {"http_path": "/v1/messages", "idempotency_key": "headers/Idempotency-Key"}
+        operation["headers"] = [dict(IDEMPOTENCY_HEADER)]
+        operation["request"] = [
+            recipient,
+            {"path": "/template", "type": "string", "required": True},
+            {"path": "/sender", "type": "object", "ref": "Party", "required": True},
+        ]
+        operation["response"] = [
+            {"path": "/message_id", "type": "string", "required": True, "format": "uuid"}
+        ]
+        self.assign_calls([operation], provider)
+        types = [{"name": "Party", "fields": SHARED_TYPES["Party"][1]}]
+        self.apis[contract_id] = _Api([], ["send-message"])
+        return self.api_versions(contract_id, "openapi", provider, [operation], types)
+
+
+def _flow_id(index: int, edge: _Edge) -> str:
+    return f"{edge.source.domain}-to-{edge.target.domain}-{index}"

@@ -11,6 +11,7 @@ as the CON-03 lint rule, so the two agree; schemas through the same comparer as 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,16 @@ from integraph.compat import (
     diff_schema_files,
     load_schema,
 )
-from integraph.compat.contracts import PARTS, check_contract_version, contract_report
+from integraph.compat.contracts import (
+    PARTS,
+    body_label,
+    check_contract_version,
+    contract_report,
+    split_label,
+)
 from integraph.errors import IntegraphError
 from integraph.model import ContractVersion
+from integraph.model.contracts import NamedType, TypeResolver
 from integraph.store.driver import Store
 
 BODY_PARTS = PARTS
@@ -56,36 +64,53 @@ class ContractCheck:
 
 
 def _readers(flow: dict[str, Any], part: str) -> list[tuple[str, str | None]]:
-    """The systems that read ``part`` of a flow's contract, with their owner teams."""
+    """The systems that read ``part`` of a flow's contract, with their owner teams (an
+    operation that is gone, part "", fails its caller)."""
     caller = (flow["source"], flow["source_team"])
     receiver = (flow["target"], flow["target_team"])
     if flow["pattern"] == "request_response":
-        return [caller] if part in ("response", "error") else [receiver]
+        return [caller] if part in ("response", "error", "") else [receiver]
     return [receiver]
 
 
-def _proposal(path: Path) -> tuple[str, dict[str, Any] | None]:
+def _uses(flow: dict[str, Any], operation: str | None) -> bool:
+    """Whether a flow uses a body: a version's own bodies every flow, an operation's the
+    flows that name it and those that name no operation (they may use any)."""
+    return operation is None or not flow["operations"] or operation in flow["operations"]
+
+
+async def _proposal(
+    store: Store, contract_id: str, path: Path
+) -> tuple[str, dict[str, Any] | None]:
     """(version label, field-list version) when ``path`` holds a field list, else (name, None)
     for a schema; anything else is refused with the reason."""
     data = load_schema(path)
-    if isinstance(data, dict) and "version" in data and set(data) & set(BODY_PARTS):
+    if isinstance(data, dict) and "version" in data and set(data) & {*BODY_PARTS, "operations"}:
         try:
             version = ContractVersion.model_validate(data)
         except ValidationError as exc:
             raise IntegraphError(f"{path}: not a valid contract version: {exc}") from None
+        resolve = await _type_resolver(store, contract_id, version, path)
         fields = [
             {
-                "part": part.value,
+                "part": item.part.value,
                 "path": item.path,
-                "type": item.type.value if hasattr(item.type, "value") else str(item.type),
-                "required": item.required,
-                "enum": item.enum,
-                "extensible_enum": item.extensible_enum,
-                "default": item.default,
+                "type": item.field.type.value,
+                "required": item.field.required,
+                "enum": item.field.enum,
+                "extensible_enum": item.field.extensible_enum,
+                "default": item.field.default,
+                "operation": item.operation,
+                "nullable": item.field.nullable,
             }
-            for part, item in version.fields()
+            for item in version.expanded_fields(resolve)
         ]
-        return version.version, {"version": version.version, "fields": fields}
+        operations = [o.name for o in version.operations]
+        return version.version, {
+            "version": version.version,
+            "fields": fields,
+            "operations": operations,
+        }
     try:
         detect_family(data)
     except CompatError as exc:
@@ -95,6 +120,36 @@ def _proposal(path: Path) -> tuple[str, dict[str, Any] | None]:
             f"and {exc}"
         ) from None
     return path.name, None
+
+
+async def _type_resolver(
+    store: Store, contract_id: str, version: ContractVersion, path: Path
+) -> TypeResolver:
+    """Resolves the proposal's `ref`s: its own types, or another stored contract version's
+    (`<contract>@<version>#<name>`, in the checked contract's blueprint); a reference to
+    neither is refused, since the fields it brings in would be missing from the check."""
+    refs = {item.field.ref for item in version.declared_fields() if item.field.ref}
+    refs |= {f.ref for t in version.types for f in t.fields if f.ref}
+    namespace = contract_id.split(":", 1)[0] + ":" if ":" in contract_id else ""
+    wanted = sorted({namespace + r.rpartition("#")[0] for r in refs if "#" in r})
+    stored: dict[str, list[NamedType]] = {}
+    if wanted:
+        for row in await store.read("queries/impact/version_types", ids=wanted):
+            types = json.loads(row["types"] or "[]")
+            stored[row["id"]] = [NamedType.model_validate(t) for t in types]
+
+    def resolve(ref: str) -> NamedType | None:
+        target, _, name = ref.rpartition("#")
+        types = version.types if not target else stored.get(namespace + target, [])
+        return next((t for t in types if t.name == name), None)
+
+    missing = sorted(r for r in refs if resolve(r) is None)
+    if missing:
+        raise IntegraphError(
+            f"{path}: the proposal refers to type(s) {', '.join(missing)}, which neither it "
+            "nor a stored contract version defines: add them to its `types`"
+        )
+    return resolve
 
 
 def _stored_fields(version: dict[str, Any]) -> list[dict[str, Any]]:
@@ -112,9 +167,16 @@ async def check_contract(store: Store, contract_id: str, proposal: Path) -> Cont
     versions = [v for v in contract["versions"] if v]
     if not versions:
         raise IntegraphError(f"contract '{contract_id}' has no stored version to compare with")
-    label, fields = _proposal(proposal)
+    label, fields = await _proposal(store, contract_id, proposal)
     if fields is not None:
-        earlier = [{"version": v["version"], "fields": _stored_fields(v)} for v in versions]
+        earlier = [
+            {
+                "version": v["version"],
+                "fields": _stored_fields(v),
+                "operations": v["operations"] or [],
+            }
+            for v in versions
+        ]
         found = check_contract_version(
             kind=contract.get("kind"),
             mode=mode,
@@ -124,6 +186,7 @@ async def check_contract(store: Store, contract_id: str, proposal: Path) -> Cont
         )
         report = contract_report(mode, found)
     else:
+        found = []
         schema_ref = versions[-1]["schema_ref"]
         if not schema_ref or not Path(schema_ref).is_file():
             raise IntegraphError(
@@ -137,15 +200,16 @@ async def check_contract(store: Store, contract_id: str, proposal: Path) -> Cont
     check = ContractCheck(contract=contract_id, mode=mode, proposed=label, report=report)
     if report.compatible:
         return check
-    parts = {
-        d.pointer.split("/")[1] if d.pointer.count("/") >= 1 else ""
-        for d in report.differences
-        if d.breaking
-    }
-    parts = {p for p in parts if p in BODY_PARTS} or set(BODY_PARTS)
+    labels = {part for part, d in found if d.breaking}
+    if not found:  # a schema's differences: the part is the pointer's first step, if any
+        steps = {d.pointer.split("/")[1] for d in report.differences if d.pointer.count("/")}
+        labels = (steps & set(BODY_PARTS)) or set(BODY_PARTS)
+    bodies = sorted((split_label(label) for label in labels), key=str)
     seen: set[tuple[str, str]] = set()
     for flow in await store.read("queries/impact/contract_consumers", id=contract_id):
-        for part in sorted(parts):
+        for operation, part in bodies:
+            if not _uses(flow, operation):
+                continue
             for system, team in _readers(flow, part):
                 if (flow["flow"], system) in seen:
                     continue
@@ -156,5 +220,6 @@ async def check_contract(store: Store, contract_id: str, proposal: Path) -> Cont
                 )
                 role = "producer_version" if system == producer else "consumer_version"
                 uses = flow[role]
-                check.consumers.append(BrokenConsumer(flow["flow"], system, team, part, uses))
+                reads = body_label((operation, part)) if part else f"operation {operation}"
+                check.consumers.append(BrokenConsumer(flow["flow"], system, team, reads, uses))
     return check

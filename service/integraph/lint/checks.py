@@ -26,13 +26,15 @@ from integraph.compat import (
     diff_field_lists,
 )
 from integraph.compat.contracts import (
-    PART_ROLES,
-    PARTS,
+    bodies,
+    body_fields,
+    body_label,
+    body_role,
     breaking_changes,
     content_model_of,
     extensible,
     language_of,
-    part_fields,
+    split_label,
 )
 from integraph.compat.model import Role
 from integraph.compat.modes import checked_directions
@@ -108,7 +110,21 @@ _PART_WORDS = {
     "response": "response (read by clients)",
     "message": "message",
     "error": "error body (read by clients)",
+    "headers": "headers",
 }
+
+
+def body_words(label: str) -> str:
+    """How a finding names a body: `response (read by clients)`, or for an operation's
+    `operation get-payment, response (read by clients)`, or `operation get-payment` itself."""
+    operation, part = split_label(label)
+    if operation is None:
+        return _PART_WORDS.get(part, part)
+    if not part:
+        return f"operation {operation}"
+    return f"operation {operation}, {_PART_WORDS.get(part, part)}"
+
+
 _SEMVER = re.compile(r"^v?(0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*)){0,2}(?:[-+][0-9A-Za-z.+-]*)?$")
 
 
@@ -119,7 +135,7 @@ _contents: dict[str, list[dict[str, Any]]] = {}
 
 def _described(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The versions whose fields the blueprint lists (the others cannot be compared), each
-    ``{id, version, digest, fields}``."""
+    ``{id, version, digest, fields, operations}``."""
     described = []
     for version in row["versions"]:
         fields = _fields_of(version)
@@ -156,10 +172,10 @@ def _breaking(
         row.get("kind"),
         mode.value,
         row.get("content_model"),
-        tuple((v["id"], v.get("digest")) for v in earlier),
-        (new["id"], new.get("digest")),
+        tuple((v["id"], v.get("digest"), tuple(v.get("operations") or ())) for v in earlier),
+        (new["id"], new.get("digest"), tuple(new.get("operations") or ())),
     )
-    cacheable = all(digest for _, digest in (*key[3], key[4]))
+    cacheable = all(digest for _, digest, _ in (*key[3], key[4]))
     found = _verdicts.get(key) if cacheable else None
     if found is None:
         found = breaking_changes(
@@ -204,7 +220,7 @@ def _violation(
     message lists every breaking difference with the engine's reason."""
     related = _conflicts(found)
     items = [
-        _PART_WORDS[part]
+        body_words(part)
         + (f" vs {d.conflicts_with_version}" if len(related) > 1 else "")
         + f": {d.reason}"
         for part, d in found
@@ -298,17 +314,18 @@ def contract_enum_growth(rows: Rows, params: dict[str, Any]) -> Rows:
         mode = None if declared is None else _mode_of(declared, row["element"])
         versions = _described(row)
         for old, new in pairwise(versions):
-            for part in PARTS:
-                role = PART_ROLES[part]
+            for body in bodies([old, new]):
+                role = body_role([old, new], body)
                 forward = role is Role.RESPONSE or (
                     mode is not None and checked_directions(mode, role)[1]
                 )
                 if not forward:
                     continue
+                part = body_label(body)
                 kind = row.get("kind")
                 report = diff_field_lists(
-                    part_fields(old, part, kind),
-                    part_fields(new, part, kind),
+                    body_fields(old, body, kind),
+                    body_fields(new, body, kind),
                     mode=CompatibilityMode.FORWARD,
                     content_model=content_model_of(kind, row.get("content_model")),
                     language=language_of(kind),
@@ -327,7 +344,7 @@ def contract_enum_growth(rows: Rows, params: dict[str, Any]) -> Rows:
                             "message": f"the enum of {part}{difference.pointer} in contract "
                             f"{row['element']} gains {', '.join(map(str, added))} from "
                             f"{old['version']} to {new['version']}, but readers of the "
-                            f"{_PART_WORDS[part]} on {old['version']} were not told to accept "
+                            f"{body_words(part)} on {old['version']} were not told to accept "
                             f"unknown values (extensible_enum): {difference.reason}",
                             "details": {
                                 "contract": row["element"],

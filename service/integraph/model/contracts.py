@@ -267,7 +267,9 @@ class Operation(Model):
     """One operation of a contract version: a REST method and path, a gRPC method or an
     AsyncAPI operation, with its own bodies. Its id is `<version id>#<name>`."""
 
-    name: OperationName
+    name: OperationName = pydantic.Field(
+        json_schema_extra={"not": {"enum": sorted(PART_NAMES)}},
+    )
     """Lower case, e.g. `place-order`; never a part name (request, response, ...)."""
     description: str | None = None
     method: HttpMethod | None = None

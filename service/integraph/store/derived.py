@@ -15,7 +15,9 @@ them, and no element gains a property)::
   order the compatibility checks read them) and its SHA-256 (``digest``), so the contract
   rules read one string per version instead of every field, and compatibility verdicts can
   be cached by the digests of the versions compared (``lint/checks.py``), with the content
-  hashes of the ``n`` fields it was read from (``hashes``).
+  hashes of the ``n`` fields it was read from (``hashes``) and the names of the version's
+  operations (``operations``, in file order: an operation removed is a breaking change even
+  when it had no fields).
 
 ``derive_facts`` runs at the end of every write (``write_rows``), in the same transaction,
 and recomputes only what the write may have changed. The writer replaces an element that
@@ -30,7 +32,8 @@ with all its relationships, so:
 * a policy written in this load (new or rewritten) shapes nothing yet, though it reaches
   flows;
 * a field rewritten has another content hash (added or removed, its version was rewritten:
-  the version's outgoing ``HAS_FIELD`` changed).
+  the version's outgoing ``HAS_FIELD`` changed); an operation added or removed changes the
+  names the version's ``HAS_OPERATION`` lead to.
 
 Those facts are dropped, and every flow and contract version without facts gets them
 computed anew. Finding them costs one pass over the facts, one over the policies (a degree
@@ -51,8 +54,19 @@ from integraph.store.driver import Tx
 RESILIENCE_KINDS = ["retry", "timeout", "dead_letter", "idempotency", "circuit_breaker"]
 """The policy kinds the flow resilience facts are computed from."""
 
-FIELD_KEYS = ("part", "path", "type", "required", "enum", "extensible_enum", "default")
-"""What a field of a version's content holds (the compatibility checks' field form)."""
+FIELD_KEYS = (
+    "part",
+    "path",
+    "type",
+    "required",
+    "enum",
+    "extensible_enum",
+    "default",
+    "operation",
+    "nullable",
+)
+"""What a field of a version's content holds (the compatibility checks' field form; the
+operation is None for a version's own bodies)."""
 
 BATCH = 5_000
 """Contract versions per call when writing their content."""
