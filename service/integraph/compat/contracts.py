@@ -218,19 +218,19 @@ def check_contract_version(
     by_label = {_label(v): v for v in earlier}
     targets = list(earlier) if mode.transitive else list(earlier[-1:])
     new_operations = operations_of(new)
+    targeted = {o for v in targets for o in operations_of(v)}
     found: list[PartDifference] = []
     for operation in _removed_operations(targets, new_operations):
         found.append((operation, _operation_change(operation, targets, mode, removed=True)))
     for operation in new_operations:
-        if not any(operation in operations_of(v) for v in targets):
+        if operation not in targeted:
             found.append((operation, _operation_change(operation, targets, mode, removed=False)))
+    having = [(v, set(operations_of(v))) for v in earlier]
     for body in bodies([*earlier, new]):
         operation = body[0]
-        if operation is not None and operation not in new_operations:
-            continue  # removed: reported once above
-        history = [v for v in earlier if operation is None or operation in operations_of(v)]
-        if operation is not None and not any(operation in operations_of(v) for v in targets):
-            continue  # added: reported once above
+        if operation is not None and (operation not in new_operations or operation not in targeted):
+            continue  # removed or added: reported once above
+        history = [v for v, names in having if operation is None or operation in names]
         judged = role_mode(mode, body_role([*earlier, new], body)) or CompatibilityMode.NONE
         report = check_history(
             [_body(v, body, kind, model) for v in history],

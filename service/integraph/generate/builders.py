@@ -110,6 +110,12 @@ class _Contract:
     """Per version: (field key, classification) of the fields that must be masked."""
 
 
+def add_problem_details(version: dict[str, Any]) -> None:
+    """Give an OpenAPI version its RFC 9457 error body and error format."""
+    version["error"] = [{"path": "/type", "type": "string", "required": True}]
+    version["error_format"] = {"media_type": "application/problem+json", "standard": "rfc9457"}
+
+
 def _copy(bodies: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     # Field mappings hold only scalars, so a copy per field suffices (deepcopy is 5x slower).
     return {part: [dict(item) for item in fields] for part, fields in bodies.items()}
@@ -367,11 +373,7 @@ class _Generator:
                 **_copy(bodies),
             }
             if kind == "openapi":
-                version["error"] = [{"path": "/type", "type": "string", "required": True}]
-                version["error_format"] = {
-                    "media_type": "application/problem+json",
-                    "standard": "rfc9457",
-                }
+                add_problem_details(version)
             versions.append(version)
             names.append(name)
             sensitive[name] = [

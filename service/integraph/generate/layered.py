@@ -91,6 +91,7 @@ from integraph.generate.builders import (
     _Contract,
     _Generator,
     _System,
+    add_problem_details,
 )
 
 LAYER_SHARES = {"channel": 0.12, "bff": 0.1, "core": 0.22, "partner": 0.06}
@@ -698,11 +699,7 @@ class LayeredGenerator(_Generator):
             version: dict[str, Any] = {"version": name, "released": released, "types": types}
             version["operations"] = operations
             if kind == "openapi":
-                version["error"] = [{"path": "/type", "type": "string", "required": True}]
-                version["error_format"] = {
-                    "media_type": "application/problem+json",
-                    "standard": "rfc9457",
-                }
+                add_problem_details(version)
             versions.append(version)
             names.append(name)
             released = self.date(released, 400)
