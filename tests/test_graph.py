@@ -34,7 +34,10 @@ def minimal() -> Landscape:
 
 
 def test_the_fixtures_use_every_label_and_relationship_type() -> None:
-    both = [to_graph(load_blueprint_files([BLUEPRINTS / f])) for f in ("minimal", "interfaces")]
+    both = [
+        to_graph(load_blueprint_files([BLUEPRINTS / f]))
+        for f in ("minimal", "interfaces", "topology")
+    ]
     assert {label for rows in both for label in rows.nodes} == {label.value for label in NodeLabel}
     assert {rel for rows in both for rel in rows.rels} == {rel.value for rel in RelType}
 
@@ -43,7 +46,7 @@ def test_round_trip_on_the_minimal_fixture(minimal: Landscape) -> None:
     assert from_graph(to_graph(minimal, "minimal")) == minimal
 
 
-@pytest.mark.parametrize("folder", ["minimal", "interfaces"])
+@pytest.mark.parametrize("folder", ["minimal", "interfaces", "topology"])
 def test_round_trip_on_fixture_folders(folder: str) -> None:
     landscape = load_blueprint_files([BLUEPRINTS / folder])
     rows = to_graph(landscape)
@@ -52,7 +55,7 @@ def test_round_trip_on_fixture_folders(folder: str) -> None:
     assert to_graph(again) == rows
 
 
-@pytest.mark.parametrize("folder", ["minimal", "interfaces"])
+@pytest.mark.parametrize("folder", ["minimal", "interfaces", "topology"])
 def test_labels_and_relationship_types_come_from_fixed_sets(folder: str) -> None:
     rows = to_graph(load_blueprint_files([BLUEPRINTS / folder]))
     assert set(rows.nodes) <= {label.value for label in NodeLabel}

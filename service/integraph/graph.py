@@ -19,6 +19,7 @@ from integraph.model import (
     POLICY_MODELS,
     Blueprint,
     Contract,
+    Credential,
     Flow,
     Landscape,
     SourceLocation,
@@ -34,6 +35,7 @@ from integraph.model.landscape import SECTION_MODELS
 class NodeLabel(StrEnum):
     BLUEPRINT = "Blueprint"
     REVIEW = "Review"
+    ENVIRONMENT = "Environment"
     TEAM = "Team"
     SYSTEM = "System"
     COMPONENT = "Component"
@@ -77,9 +79,16 @@ class RelType(StrEnum):
     SUPERSEDES = "SUPERSEDES"
     WAIVES = "WAIVES"
     JUSTIFIED_BY = "JUSTIFIED_BY"
+    INSTANCE_OF = "INSTANCE_OF"
+    BOUND_TO = "BOUND_TO"
+    AUTHENTICATES_TO = "AUTHENTICATES_TO"
+    AUTHENTICATES_RECEIVER = "AUTHENTICATES_RECEIVER"
+    REPLIES_VIA = "REPLIES_VIA"
+    COMPENSATED_BY = "COMPENSATED_BY"
 
 
 SECTION_LABELS: dict[str, NodeLabel] = {
+    "environments": NodeLabel.ENVIRONMENT,
     "teams": NodeLabel.TEAM,
     "systems": NodeLabel.SYSTEM,
     "components": NodeLabel.COMPONENT,
@@ -126,6 +135,12 @@ RELATIONSHIPS: dict[RelType, tuple[frozenset[NodeLabel], frozenset[NodeLabel]]] 
     RelType.SUPERSEDES: (frozenset({_L.DECISION}), frozenset({_L.DECISION})),
     RelType.WAIVES: (frozenset({_L.WAIVER}), _ALL),
     RelType.JUSTIFIED_BY: (frozenset({_L.WAIVER}), frozenset({_L.DECISION})),
+    RelType.INSTANCE_OF: (frozenset({_L.COMPONENT}), frozenset({_L.COMPONENT})),
+    RelType.BOUND_TO: (frozenset({_L.COMPONENT, _L.CREDENTIAL}), frozenset({_L.ENVIRONMENT})),
+    RelType.AUTHENTICATES_TO: (frozenset({_L.CREDENTIAL}), frozenset({_L.COMPONENT})),
+    RelType.AUTHENTICATES_RECEIVER: (frozenset({_L.CREDENTIAL}), frozenset({_L.FLOW})),
+    RelType.REPLIES_VIA: (frozenset({_L.FLOW}), frozenset({_L.COMPONENT})),
+    RelType.COMPENSATED_BY: (frozenset({_L.FLOW}), frozenset({_L.FLOW})),
 }
 """Allowed (from labels, to labels) of every relationship type."""
 
@@ -144,9 +159,15 @@ class Reference:
 
 REFERENCES: dict[str, tuple[Reference, ...]] = {
     "blueprint": (Reference("owner", RelType.OWNED_BY), Reference("scope", RelType.SCOPES)),
+    "environments": (),
     "teams": (),
     "systems": (Reference("owner", RelType.OWNED_BY),),
-    "components": (Reference("owner", RelType.OWNED_BY), Reference("part_of", RelType.PART_OF)),
+    "components": (
+        Reference("owner", RelType.OWNED_BY),
+        Reference("part_of", RelType.PART_OF),
+        Reference("instance_of", RelType.INSTANCE_OF),
+        Reference("environments", RelType.BOUND_TO),
+    ),
     "contracts": (Reference("owner", RelType.OWNED_BY),),
     "flows": (
         Reference("source", RelType.FROM),
@@ -154,12 +175,18 @@ REFERENCES: dict[str, tuple[Reference, ...]] = {
         Reference("via", RelType.VIA, ordered=True),
         Reference("contract", RelType.USES_CONTRACT),
         Reference("credential", RelType.AUTHENTICATES, reverse=True),
+        Reference("receiver_credential", RelType.AUTHENTICATES_RECEIVER, reverse=True),
+        Reference("compensated_by", RelType.COMPENSATED_BY),
     ),
     "policies": (
         Reference("applies_to", RelType.APPLIES_TO),
         Reference("dlq", RelType.DEAD_LETTERS_TO),
     ),
-    "credentials": (Reference("held_by", RelType.HOLDS, reverse=True),),
+    "credentials": (
+        Reference("held_by", RelType.HOLDS, reverse=True),
+        Reference("towards", RelType.AUTHENTICATES_TO),
+        Reference("environments", RelType.BOUND_TO),
+    ),
     "classifications": (),
     "decisions": (
         Reference("supersedes", RelType.SUPERSEDES),
@@ -189,6 +216,7 @@ NESTED = {
     "headers",
     "reviews",
     "masking",
+    "reply",
 }
 """Fields that become nodes or relationships of their own (never properties)."""
 NOT_PROPERTIES: dict[str, frozenset[str]] = {
@@ -201,9 +229,19 @@ NOT_PROPERTIES["operations"] = frozenset(NESTED | {"calls"})
 NOT_PROPERTIES["reviews"] = frozenset()
 """Per section (and for nested versions, operations, fields, reviews): fields that are not
 properties."""
-JSON_PROPERTIES = {"options", "error_format", "types"}
+JSON_PROPERTIES = {"options", "error_format", "types", "permissions"}
 """Nested fields stored as a JSON string property (`Decision.options`, `error_format`, a
-version's named `types`)."""
+version's named `types`, a credential's `permissions`)."""
+PERMISSION_LISTS = ("permission_channels", "permission_groups", "permission_access")
+"""A credential's permissions again as parallel lists, one entry per permission (`''` for
+an absent channel or group, the access joined by commas), for the rules in Cypher."""
+REPLY_PROPERTIES = {
+    "address_header": "reply_address_header",
+    "correlation_key": "reply_correlation_key",
+    "timeout_ms": "reply_timeout_ms",
+}
+"""The flow properties holding its reply (request-reply); `has_reply` marks one, and its
+channel is `REPLIES_VIA` relationships."""
 META = {
     "id",
     "blueprint",
@@ -214,6 +252,7 @@ META = {
     "part",
     "operation",
     "expanded_from",
+    *PERMISSION_LISTS,
 }
 """Properties that are bookkeeping, not model fields (a field's `operation` and
 `expanded_from`, the named type that brought it in, say where it sits)."""
@@ -268,7 +307,12 @@ def to_graph(
         _blueprint_rows(landscape.blueprint, rows, node, names)
     for section, element in landscape.elements():
         label = SECTION_LABELS[section]
-        node(label, element.id, properties(element, section))
+        props = properties(element, section)
+        if isinstance(element, Credential) and element.permissions:
+            props |= _permission_lists(element)
+        if isinstance(element, Flow) and element.reply is not None:
+            props |= _reply_properties(element)
+        node(label, element.id, props)
         if landscape.blueprint is not None:
             rows.rel(RelType.IN_BLUEPRINT, names.own(element.id), blueprint_id)
         _reference_rows(section, element, rows, names)
@@ -379,8 +423,30 @@ def _contract_rows(
                 rows.rel(RelType.CLEAR_FOR, fid, names.ref(system), position=position)
 
 
+def _permission_lists(credential: Credential) -> dict[str, list[str]]:
+    permissions = credential.permissions
+    return {
+        "permission_channels": [p.channel or "" for p in permissions],
+        "permission_groups": [p.consumer_group or "" for p in permissions],
+        "permission_access": [",".join(a.value for a in p.access) for p in permissions],
+    }
+
+
+def _reply_properties(flow: Flow) -> dict[str, Any]:
+    assert flow.reply is not None
+    props: dict[str, Any] = {"has_reply": True}
+    for name, prop in REPLY_PROPERTIES.items():
+        value = getattr(flow.reply, name)
+        if value is not None:
+            props[prop] = value
+    return props
+
+
 def _flow_rows(flow: Flow, rows: GraphRows, names: _Names) -> None:
     flow_id = names.own(flow.id)
+    if flow.reply is not None:
+        for position, component in enumerate(flow.reply.via):
+            rows.rel(RelType.REPLIES_VIA, flow_id, names.ref(component), position=position)
     contract = names.ref(flow.contract) if flow.contract is not None else None
     for role in ("producer", "consumer"):
         version = getattr(flow, f"{role}_version")
@@ -431,6 +497,8 @@ def from_graph(rows: GraphRows) -> Landscape:
             if section == "contracts":
                 data["versions"] = graph.versions(row["id"])
             if section == "flows":
+                for prop in ("has_reply", *REPLY_PROPERTIES.values()):
+                    data.pop(prop, None)
                 data |= graph.flow_extras(row["id"])
             model = POLICY_MODELS[row["kind"]] if section == "policies" else SECTION_MODELS[section]
             sections[section].append(model.model_validate(data))
@@ -521,6 +589,13 @@ class _Index:
 
     def flow_extras(self, flow_id: str) -> dict[str, Any]:
         extras: dict[str, Any] = {}
+        row = self.nodes[flow_id]
+        if row.get("has_reply"):
+            reply = {name: row[prop] for name, prop in REPLY_PROPERTIES.items() if prop in row}
+            via = sorted(self.outgoing[(RelType.REPLIES_VIA.value, flow_id)], key=_position)
+            if via:
+                reply["via"] = [self.local(r["to"]) for r in via]
+            extras["reply"] = reply
         for row in self.outgoing[(RelType.USES_VERSION.value, flow_id)]:
             extras[f"{row['role']}_version"] = row["to"].partition("@")[2]
         operations = [

@@ -128,6 +128,7 @@ def test_count_by_kind(minimal: Landscape) -> None:
     assert count.by_kind == {
         "blueprint": 1,
         "review": 2,
+        "environment": 0,
         "team": 2,
         "system": 3,
         "component": 4,

@@ -36,6 +36,7 @@ def test_schema_is_draft_2020_12() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert set(schema["properties"]) == {
         "blueprint",
+        "environments",
         "teams",
         "systems",
         "components",

@@ -44,7 +44,10 @@ def test_unknown_field() -> None:
     [issue] = issues_in(folder)
     expected = (str(folder / "systems.yaml"), 6, 5, "payments", "colour", "unknown_field")
     assert where(issue) == expected
-    fields = "id, name, description, owner, trust_zone, external, tier, lifecycle, technology, tags"
+    fields = (
+        "id, name, description, owner, trust_zone, external, tier, lifecycle, technology, "
+        "kind, store_type, engine, persistence, replicas, actor_type, channel, tags"
+    )
     assert str(issue).endswith(
         f"systems.yaml:6:5: system 'payments' field 'colour': unknown field; a system has: {fields}"
     )
@@ -315,7 +318,8 @@ def test_unknown_field_suggests_the_closest_name(tmp_path: Path) -> None:
             "trust_zon",
             "unknown_field",
             "unknown field (did you mean 'trust_zone'?); a system has: "
-            "id, name, description, owner, trust_zone, external, tier, lifecycle, technology, tags",
+            "id, name, description, owner, trust_zone, external, tier, lifecycle, technology, "
+            "kind, store_type, engine, persistence, replicas, actor_type, channel, tags",
         ),
     ]
 

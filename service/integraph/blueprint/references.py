@@ -16,6 +16,7 @@ from integraph.model import (
     Component,
     Consistency,
     Contract,
+    Credential,
     Decision,
     Flow,
     Waiver,
@@ -39,7 +40,12 @@ FIELDS = ("fields",)
 REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "blueprint": (("owner", ("teams",)), ("scope", ANY)),
     "systems": (("owner", ("teams",)),),
-    "components": (("owner", ("teams",)), ("part_of", ("components",))),
+    "components": (
+        ("owner", ("teams",)),
+        ("part_of", ("components",)),
+        ("instance_of", ("components",)),
+        ("environments", ("environments",)),
+    ),
     "contracts": (("owner", ("teams",)),),
     "flows": (
         ("source", ("systems",)),
@@ -47,9 +53,15 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("via", ("components",)),
         ("contract", ("contracts",)),
         ("credential", ("credentials",)),
+        ("receiver_credential", ("credentials",)),
+        ("compensated_by", ("flows",)),
     ),
     "policies": (("applies_to", ("flows", "components")), ("dlq", ("components",))),
-    "credentials": (("held_by", ("systems",)),),
+    "credentials": (
+        ("held_by", ("systems",)),
+        ("towards", ("components",)),
+        ("environments", ("environments",)),
+    ),
     "decisions": (("supersedes", ("decisions",)), ("governs", ANY)),
     "waivers": (("element", ANY), ("decision", ("decisions",))),
 }
@@ -486,6 +498,17 @@ def _dangling(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator
     if isinstance(model, Contract):
         for i, version in enumerate(model.versions):
             yield from _version_references(raw, i, version, registry)
+    if isinstance(model, Flow) and model.reply is not None:
+        for component in model.reply.via:
+            at = _locate_in_list(raw, ("reply", "via"), component)
+            yield from _check(raw, at, "reply.via", component, ("components",), registry)
+    if isinstance(model, Credential):
+        for k, permission in enumerate(model.permissions):
+            channel = permission.channel
+            if channel is not None and not channel.endswith("*"):
+                at = raw.locate(("permissions", k, "channel"))
+                path = f"permissions[{k}].channel"
+                yield from _check(raw, at, path, channel, ("components",), registry)
 
 
 def _version_references(
@@ -556,6 +579,10 @@ def _flow_consistency(
         message = "only allowed when consistency is eventual"
         at = raw.locate(("max_staleness_seconds",))
         yield issue(raw, at, IssueKind.INVALID_VALUE, message, "max_staleness_seconds")
+    if flow.compensated_by is not None and flow.compensated_by == flow.id:
+        message = "a flow cannot compensate itself: name the flow that undoes its effect"
+        at = raw.locate(("compensated_by",))
+        yield issue(raw, at, IssueKind.INVALID_VALUE, message, "compensated_by")
     yield from _flow_versions(raw, shapes, registry)
 
 

@@ -8,7 +8,7 @@ from integraph.model.blueprint import (
     Waiver,
     review_id,
 )
-from integraph.model.components import Component, ComponentKind
+from integraph.model.components import CHANNEL_KINDS, CleanupPolicy, Component, ComponentKind
 from integraph.model.contracts import (
     CompatibilityMode,
     ContentModel,
@@ -43,12 +43,14 @@ from integraph.model.element import (
     qualify,
     split_reference,
 )
+from integraph.model.environments import Environment
 from integraph.model.flows import (
     ASYNC_PATTERNS,
     Consistency,
     DeliveryGuarantee,
     Flow,
     FlowPattern,
+    Reply,
     TransportEncryption,
 )
 from integraph.model.landscape import (
@@ -73,6 +75,7 @@ from integraph.model.policies import (
     TimeoutPolicy,
 )
 from integraph.model.security import (
+    Access,
     ClassificationCategory,
     ClientAuth,
     Credential,
@@ -81,24 +84,40 @@ from integraph.model.security import (
     FieldMasking,
     GrantType,
     MaskingMethod,
+    Permission,
     SenderConstraint,
 )
-from integraph.model.systems import Lifecycle, System, Team, TrustZone
+from integraph.model.systems import (
+    ActorType,
+    Channel,
+    Lifecycle,
+    Persistence,
+    StoreType,
+    System,
+    SystemKind,
+    Team,
+    TrustZone,
+)
 
 __all__ = [
     "ASYNC_PATTERNS",
+    "CHANNEL_KINDS",
     "LIST_SECTIONS",
     "NAMESPACE_SEPARATOR",
     "NOUNS",
     "POLICY_MODELS",
     "SECTIONS",
+    "Access",
+    "ActorType",
     "AlertRule",
     "Backoff",
     "Blueprint",
     "BlueprintFile",
     "BlueprintStatus",
+    "Channel",
     "CircuitBreakerPolicy",
     "ClassificationCategory",
+    "CleanupPolicy",
     "ClientAuth",
     "CompatibilityMode",
     "Component",
@@ -118,6 +137,7 @@ __all__ = [
     "DeclaredField",
     "DeliveryGuarantee",
     "Element",
+    "Environment",
     "ErrorFormat",
     "Field",
     "FieldMasking",
@@ -135,8 +155,11 @@ __all__ = [
     "MessageAction",
     "NamedType",
     "Operation",
+    "Permission",
+    "Persistence",
     "Policy",
     "PolicyBase",
+    "Reply",
     "RetryPolicy",
     "Review",
     "ReviewVerdict",
@@ -144,7 +167,9 @@ __all__ = [
     "SenderConstraint",
     "Severity",
     "SourceLocation",
+    "StoreType",
     "System",
+    "SystemKind",
     "Team",
     "TimeoutPolicy",
     "TransportEncryption",

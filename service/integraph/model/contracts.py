@@ -263,6 +263,10 @@ class ErrorFormat(Model):
     schema_ref: str | None = None
 
 
+def _unique_in_order(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
 class Operation(Model):
     """One operation of a contract version: a REST method and path, a gRPC method or an
     AsyncAPI operation, with its own bodies. Its id is `<version id>#<name>`."""
@@ -289,9 +293,12 @@ class Operation(Model):
     idempotency_key: FieldKey | None = None
     """The field carrying the key repeats are recognised by, e.g. `headers/Idempotency-Key`
     or `request/order_id` (relative to the operation)."""
-    calls: RefSet = []
-    """Flow ids the provider makes while serving this operation (its downstream calls), for
-    the rules on timeout budgets and chains."""
+    calls: Annotated[list[ElementRef], pydantic.AfterValidator(_unique_in_order)] = []
+    """Flow ids the provider makes while serving this operation (its downstream calls), in
+    the order it makes them, for the rules on timeout budgets, chains, latency and sagas."""
+    calls_in_parallel: bool = False
+    """Whether the calls are made concurrently (the latency is the slowest one's, not the
+    sum); by default they are made one after the other."""
     deprecated: bool = False
     headers_format: SchemaFormat | None = None
     payload_format: SchemaFormat | None = None

@@ -6,13 +6,13 @@ import datetime
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
-from typing import Annotated
+from typing import Annotated, Self
 
 from croniter import CroniterError, croniter
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from integraph.model.contracts import OperationName, VersionString
-from integraph.model.element import Element, ElementRef
+from integraph.model.element import Element, ElementRef, Model
 from integraph.model.security import FieldMasking
 
 
@@ -115,6 +115,30 @@ def cron_gaps(expression: str) -> tuple[int, int]:
     return min(gaps), max(gaps)
 
 
+class Reply(Model):
+    """The reply of a request-reply exchange over messaging: the flow carries the request
+    from `source` (the requester) to `target` (the replier), which answers on a reply
+    channel (or at an address the request names)."""
+
+    via: list[ElementRef] = []
+    """Component ids the reply passes through, in order (its reply topic or queue)."""
+    address_header: str | None = None
+    """The request header naming where to reply (JMSReplyTo, `reply-topic`): the replier
+    then writes wherever a requester asks."""
+    correlation_key: str | None = None
+    """Header or field matching a reply to its request, e.g. `correlation-id`."""
+    timeout_ms: float | None = Field(default=None, gt=0)
+    """How long the requester waits for the reply before giving up."""
+
+    @model_validator(mode="after")
+    def _has_a_way_back(self) -> Self:
+        if not self.via and self.address_header is None:
+            raise ValueError(
+                "a reply needs its channel (via) or the request header naming it (address_header)"
+            )
+        return self
+
+
 def _sorted_names(names: list[str]) -> list[str]:
     return sorted(set(names))
 
@@ -167,7 +191,35 @@ class Flow(Element):
     audit_retention_days: int | None = Field(default=None, ge=0)
     third_party_justification: str | None = None
     """Why sensitive data may go to an external party."""
+    required: bool = True
+    """Whether the side depending on the flow needs it to work (the caller of a
+    request_response, the receiver otherwise); false: it degrades without it."""
+    fallback: str | None = None
+    """What the dependent side does without the flow (required when `required` is false)."""
+    reply: Reply | None = None
+    """For a command or event answered over messaging: the reply, its correlation and
+    timeout (request-reply)."""
+    receiver_credential: ElementRef | None = None
+    """Credential id the receiver authenticates with towards the components the flow passes
+    (a consumer's own identity at the broker); `credential` is the source's."""
+    compensated_by: ElementRef | None = None
+    """Flow id undoing this flow's effect when a later step of the same operation fails
+    (a saga's compensating action)."""
     tags: list[str] = []
+
+    @model_validator(mode="after")
+    def _dependency_and_reply(self) -> Self:
+        if not self.required and not self.fallback:
+            raise ValueError(
+                "a flow with required: false needs a fallback saying what its dependent "
+                "does without it"
+            )
+        if self.reply is not None and self.pattern not in (FlowPattern.COMMAND, FlowPattern.EVENT):
+            raise ValueError(
+                f"reply describes request-reply over messaging: only for a command or event "
+                f"(this flow is {self.pattern.value}; a request_response has its response)"
+            )
+        return self
 
     @field_validator("schedule")
     @classmethod

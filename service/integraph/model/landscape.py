@@ -23,12 +23,14 @@ from integraph.model.contracts import (
 )
 from integraph.model.decisions import Decision
 from integraph.model.element import Element, Model, SourceLocation
+from integraph.model.environments import Environment
 from integraph.model.flows import Flow
 from integraph.model.policies import Policy
 from integraph.model.security import Credential, DataClassification
 from integraph.model.systems import System, Team
 
 LIST_SECTIONS: tuple[str, ...] = (
+    "environments",
     "teams",
     "systems",
     "components",
@@ -47,6 +49,7 @@ SECTIONS: tuple[str, ...] = ("blueprint", *LIST_SECTIONS)
 
 NOUNS: dict[str, str] = {
     "blueprint": "blueprint",
+    "environments": "environment",
     "teams": "team",
     "systems": "system",
     "components": "component",
@@ -63,6 +66,7 @@ NOUNS: dict[str, str] = {
 
 SECTION_MODELS: dict[str, type[Model]] = {
     "blueprint": Blueprint,
+    "environments": Environment,
     "teams": Team,
     "systems": System,
     "components": Component,
@@ -99,11 +103,11 @@ class LandscapeCount:
 COUNT_KINDS: tuple[str, ...] = (
     "blueprint",
     "review",
-    *(NOUNS[s] for s in LIST_SECTIONS[:4]),
+    *(NOUNS[s] for s in LIST_SECTIONS[:5]),
     "contract version",
     "operation",
     "field",
-    *(NOUNS[s] for s in LIST_SECTIONS[4:]),
+    *(NOUNS[s] for s in LIST_SECTIONS[5:]),
 )
 """The kinds of LandscapeCount.by_kind, in printing order."""
 
@@ -112,6 +116,7 @@ class BlueprintFile(Model):
     """What one blueprint file may hold: every section is optional."""
 
     blueprint: Blueprint | None = None
+    environments: list[Environment] = []
     teams: list[Team] = []
     systems: list[System] = []
     components: list[Component] = []

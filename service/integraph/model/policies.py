@@ -58,6 +58,8 @@ class DeadLetterPolicy(PolicyBase):
     """Delivery attempts before a message is dead-lettered."""
     retention_days: NonNegative | None = None
     redrive_procedure: str | None = None
+    redrive_within_seconds: NonNegative | None = None
+    """How soon dead-lettered messages are redriven (the operating procedure's target)."""
 
 
 class WindowType(StrEnum):
@@ -135,6 +137,9 @@ class AlertRule(PolicyBase):
     severity: Severity = Severity.ERROR
     route: str | None = None
     """Who is told, e.g. `pagerduty://payments-oncall`; absent = nobody."""
+    response_seconds: NonNegative | None = None
+    """How soon after firing someone acts on it (the on-call response target): with the
+    window, how long what it watches may stay broken."""
 
 
 Policy = Annotated[

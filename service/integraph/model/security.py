@@ -5,10 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from integraph.model.contracts import FieldKey
 from integraph.model.element import Element, Model, RefSet
+
+CHANNEL_PATTERN = r"^(\*|([a-z0-9][a-z0-9._-]*:)?[a-z0-9][a-z0-9._-]*\*?)$"
+"""A permission's channel: a component id, a prefix ending in `*` (`payments.*`) or `*`."""
 
 SECRET_REF_PATTERN = r"^[a-z][a-z0-9+.-]*://\S+$"
 """A reference to where a secret lives (`vault://kv/app/key`), never the secret itself."""
@@ -24,6 +27,8 @@ class CredentialKind(StrEnum):
     JWT_BEARER = "jwt_bearer"
     SSH_KEY = "ssh_key"
     """An SSH key pair (SFTP, SCP): the private key held by the client."""
+    SASL_SCRAM = "sasl_scram"
+    """A user name and password towards a broker (Kafka SASL/SCRAM), salted at the broker."""
     NONE = "none"
 
 
@@ -51,6 +56,41 @@ class SenderConstraint(StrEnum):
     DPOP = "dpop"
 
 
+class Access(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    CREATE = "create"
+    DELETE = "delete"
+    ALTER = "alter"
+    ALL = "all"
+
+
+def _sorted_access(values: list[Access]) -> list[Access]:
+    return sorted(set(values))
+
+
+class Permission(Model):
+    """What a credential may do on the component it authenticates to: on one channel (or
+    those matching a prefix, or all), or as a member of a consumer group."""
+
+    channel: Annotated[str, StringConstraints(pattern=CHANNEL_PATTERN)] | None = None
+    """Topic or queue id; `payments.*` matches ids with that prefix; `*` matches all."""
+    consumer_group: str | None = None
+    """Consumer group it may join (`*` = any)."""
+    access: Annotated[list[Access], AfterValidator(_sorted_access)] = Field(min_length=1)
+
+    @property
+    def wildcard(self) -> bool:
+        """Whether it names no single channel or group but a pattern."""
+        return any(v is not None and v.endswith("*") for v in (self.channel, self.consumer_group))
+
+
+def _by_target(permissions: list[Permission]) -> list[Permission]:
+    return sorted(
+        permissions, key=lambda p: (p.channel or "", p.consumer_group or "", list(p.access))
+    )
+
+
 class Credential(Element):
     """How one or more systems authenticate; the flows it authenticates name it."""
 
@@ -74,6 +114,13 @@ class Credential(Element):
     rotation_days: int | None = Field(default=None, ge=0)
     """Rotation period; absent = never rotated."""
     revocation: str | None = None
+    towards: RefSet = []
+    """Component ids it authenticates to (a broker, a registry): a messaging client's
+    credential is towards the broker, not the system at the other end of a flow."""
+    permissions: Annotated[list[Permission], AfterValidator(_by_target)] = []
+    """What it may do on those components (read/write per channel, consumer groups)."""
+    environments: RefSet = []
+    """Environment ids it is used in; empty = not bound to environments."""
     tags: list[str] = []
 
 

@@ -172,6 +172,7 @@ def _by_id_field(label: NodeLabel, type_name: str) -> Any:
 
 _KINDS: dict[str, tuple[NodeLabel, str]] = {
     "blueprint": (NodeLabel.BLUEPRINT, "Blueprint"),
+    "environment": (NodeLabel.ENVIRONMENT, "Environment"),
     "team": (NodeLabel.TEAM, "Team"),
     "system": (NodeLabel.SYSTEM, "System"),
     "component": (NodeLabel.COMPONENT, "Component"),

@@ -25,7 +25,14 @@ from integraph.api.graphql.loaders import (
     matches,
     node_function,
 )
-from integraph.graph import JSON_PROPERTIES, NOT_PROPERTIES, SECTION_LABELS, NodeLabel, RelType
+from integraph.graph import (
+    JSON_PROPERTIES,
+    NOT_PROPERTIES,
+    REPLY_PROPERTIES,
+    SECTION_LABELS,
+    NodeLabel,
+    RelType,
+)
 from integraph.model.landscape import SECTION_MODELS
 
 
@@ -78,6 +85,12 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
         Relation("reviews", R.HAS_REVIEW, _O, "Review", description="Reviews, oldest first."),
         Relation("elements", R.IN_BLUEPRINT, _I, "Element", description="What it holds."),
     ),
+    "Environment": (
+        Relation("components", R.BOUND_TO, _I, "Component", description="Components serving it."),
+        Relation(
+            "credentials", R.BOUND_TO, _I, "Credential", description="Credentials used in it."
+        ),
+    ),
     "Team": (
         Relation("owns", R.OWNED_BY, _I, "Element", description="Systems, components..."),
         Relation(
@@ -102,6 +115,17 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
         Relation("flows", R.VIA, _I, "Flow", description="Flows passing through it."),
         Relation("policies", R.APPLIES_TO, _I, "Policy"),
         Relation("dead_letter_for", R.DEAD_LETTERS_TO, _I, "Policy"),
+        Relation("instance_of", R.INSTANCE_OF, _O, "Component", many=False),
+        Relation("instances", R.INSTANCE_OF, _I, "Component", description="Its instances."),
+        Relation("environments", R.BOUND_TO, _O, "Environment", description="Those it serves."),
+        Relation(
+            "credentials",
+            R.AUTHENTICATES_TO,
+            _I,
+            "Credential",
+            description="Credentials authenticating to it.",
+        ),
+        Relation("replies", R.REPLIES_VIA, _I, "Flow", description="Replies passing through it."),
     ),
     "Contract": (
         Relation("owner", R.OWNED_BY, _O, "Team", many=False),
@@ -158,6 +182,12 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
         Relation("policies", R.APPLIES_TO, _I, "Policy"),
         Relation("masked_fields", R.MASKS, _O, "Field", description="Fields it masks."),
         Relation("operations", R.USES_OPERATION, _O, "Operation", description="Those it uses."),
+        Relation("receiver_credential", R.AUTHENTICATES_RECEIVER, _I, "Credential", many=False),
+        Relation(
+            "reply_via", R.REPLIES_VIA, _O, "Component", description="Its reply's path, in order."
+        ),
+        Relation("compensated_by", R.COMPENSATED_BY, _O, "Flow", many=False),
+        Relation("compensates", R.COMPENSATED_BY, _I, "Flow", description="Flows it undoes."),
     ),
     "Policy": (
         Relation("applies_to", R.APPLIES_TO, _O, "Element", description="Flows or components."),
@@ -166,6 +196,15 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
     "Credential": (
         Relation("held_by", R.HOLDS, _I, "System"),
         Relation("flows", R.AUTHENTICATES, _O, "Flow", description="Flows it authenticates."),
+        Relation(
+            "receiving_flows",
+            R.AUTHENTICATES_RECEIVER,
+            _O,
+            "Flow",
+            description="Flows whose receiver it authenticates.",
+        ),
+        Relation("towards", R.AUTHENTICATES_TO, _O, "Component", description="What it opens."),
+        Relation("environments", R.BOUND_TO, _O, "Environment", description="Where it is used."),
     ),
     "Classification": (
         Relation("fields", R.CLASSIFIED_AS, _I, "Field", description="Fields classified so."),
@@ -226,6 +265,20 @@ async def _masking(root: strawberry.Parent[Node], info: Info) -> list[Masking]:
     return [Masking(method=(n.get(REL) or {}).get("method", ""), field=n) for n in nodes]
 
 
+Reply = object_type(
+    model.Reply,
+    exclude={"via"},
+    description="The reply of a request-reply exchange: correlation, timeout, address header.",
+)
+
+
+@node_function("has_reply", *REPLY_PROPERTIES.values())
+def _reply(root: strawberry.Parent[Node]) -> Reply | None:  # type: ignore[valid-type]
+    if not root.get("has_reply"):
+        return None
+    return Reply(**{name: root.get(prop) for name, prop in REPLY_PROPERTIES.items()})
+
+
 def _relations(type_name: str) -> dict[str, Any]:
     fields = {}
     for relation in (*RELATIONS.get(type_name, ()), *COMMON):
@@ -237,6 +290,10 @@ def _relations(type_name: str) -> dict[str, Any]:
     if type_name == "Flow":
         fields["masking"] = strawberry.field(
             resolver=_masking, description="The fields it masks in transit, and how."
+        )
+        fields["reply"] = strawberry.field(
+            resolver=_reply,
+            description="Its reply, for request-reply over messaging (channel: reply_via).",
         )
     return fields
 
