@@ -385,3 +385,181 @@ def test_exported_interfaces_files_validate_and_load_back(
         assert errors == [], path.name
     again = load_blueprint_files([tmp_path])
     assert again.model_dump(exclude={"sources"}) == landscape.model_dump(exclude={"sources"})
+
+
+TOPOLOGY = BLUEPRINTS / "topology"
+
+
+@pytest.mark.parametrize("path", yaml_files(TOPOLOGY), ids=lambda p: p.name)
+def test_topology_fixture_files_validate(
+    validator: jsonschema.Draft202012Validator, path: Path
+) -> None:
+    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(as_json(path))]
+    assert errors == []
+
+
+def test_the_topology_fixture_uses_the_topology_constructs() -> None:
+    # Guards the test above: the file it validates holds what the schema must cover.
+    text = "\n".join(p.read_text() for p in yaml_files(TOPOLOGY))
+    for construct in (
+        "environments:",
+        "production: true",
+        "kind: actor",
+        "actor_type:",
+        "channel: internet",
+        "kind: data_store",
+        "store_type:",
+        "engine:",
+        "persistence:",
+        "replicas:",
+        "instance_of:",
+        "kind: schema_registry",
+        "partitions:",
+        "retention_ms:",
+        "replication_factor:",
+        "min_insync_replicas:",
+        "cleanup_policy:",
+        "max_message_bytes:",
+        "required: false",
+        "fallback:",
+        "reply:",
+        "correlation_key:",
+        "timeout_ms:",
+        "receiver_credential:",
+        "compensated_by:",
+        "kind: sasl_scram",
+        "towards:",
+        "permissions:",
+        "consumer_group:",
+        "redrive_within_seconds:",
+        "response_seconds:",
+    ):
+        assert construct in text, construct
+
+
+def topology_document() -> dict[str, Any]:
+    """One small file with each topology construct."""
+    return {
+        "environments": [{"id": "dev"}, {"id": "prod", "production": True}],
+        "systems": [
+            {
+                "id": "shopper",
+                "kind": "actor",
+                "actor_type": "anonymous",
+                "channel": "internet",
+                "trust_zone": "public",
+            },
+            {
+                "id": "cart-store",
+                "kind": "data_store",
+                "store_type": "cache",
+                "persistence": "none",
+                "replicas": 1,
+                "trust_zone": "internal",
+            },
+        ],
+        "components": [
+            {"id": "kafka-dev", "kind": "broker", "instance_of": "kafka", "environments": ["dev"]},
+            {"id": "orders", "kind": "topic", "partitions": 6, "retention_ms": -1},
+        ],
+        "flows": [
+            {
+                "id": "ask",
+                "source": "a",
+                "target": "b",
+                "pattern": "command",
+                "required": False,
+                "fallback": "queued for later",
+                "reply": {"via": ["replies"], "timeout_ms": 500},
+            }
+        ],
+        "credentials": [
+            {
+                "id": "cred",
+                "kind": "sasl_scram",
+                "towards": ["kafka-dev"],
+                "permissions": [{"channel": "orders.*", "access": ["read"]}],
+            }
+        ],
+    }
+
+
+def _unknown_system_kind(d: dict[str, Any]) -> None:
+    d["systems"][0]["kind"] = "robot"
+
+
+def _zero_replicas(d: dict[str, Any]) -> None:
+    d["systems"][1]["replicas"] = 0
+
+
+def _retention_below_forever(d: dict[str, Any]) -> None:
+    d["components"][1]["retention_ms"] = -5
+
+
+def _production_not_a_bool(d: dict[str, Any]) -> None:
+    d["environments"][1]["production"] = "maybe"
+
+
+def _reply_timeout_zero(d: dict[str, Any]) -> None:
+    d["flows"][0]["reply"]["timeout_ms"] = 0
+
+
+def _permission_without_access(d: dict[str, Any]) -> None:
+    d["credentials"][0]["permissions"][0]["access"] = []
+
+
+def _permission_channel_not_an_id(d: dict[str, Any]) -> None:
+    d["credentials"][0]["permissions"][0]["channel"] = "Orders/*"
+
+
+def _unknown_access(d: dict[str, Any]) -> None:
+    d["credentials"][0]["permissions"][0]["access"] = ["own"]
+
+
+BROKEN_TOPOLOGY = [
+    (_unknown_system_kind, "$.systems[0].kind"),
+    (_zero_replicas, "$.systems[1].replicas"),
+    (_retention_below_forever, "$.components[1].retention_ms"),
+    (_production_not_a_bool, "$.environments[1].production"),
+    (_reply_timeout_zero, "$.flows[0].reply"),  # reply is optional: anyOf with null
+    (_permission_without_access, "$.credentials[0].permissions[0].access"),
+    (_permission_channel_not_an_id, "$.credentials[0].permissions[0].channel"),
+    (_unknown_access, "$.credentials[0].permissions[0].access[0]"),
+]
+
+
+def test_the_topology_document_is_valid(validator: jsonschema.Draft202012Validator) -> None:
+    document = topology_document()
+    assert list(validator.iter_errors(document)) == []
+    BlueprintFile.model_validate(document)
+
+
+@pytest.mark.parametrize(
+    ("break_it", "where"),
+    BROKEN_TOPOLOGY,
+    ids=[break_it.__name__.strip("_") for break_it, _ in BROKEN_TOPOLOGY],
+)
+def test_broken_topology_constructs_are_rejected(
+    validator: jsonschema.Draft202012Validator,
+    break_it: Callable[[dict[str, Any]], None],
+    where: str,
+) -> None:
+    document = topology_document()
+    break_it(document)
+    errors = list(validator.iter_errors(document))
+    assert [e.json_path for e in errors] == [where], [e.message for e in errors]
+    with pytest.raises(pydantic.ValidationError):
+        BlueprintFile.model_validate(document)
+
+
+def test_exported_topology_files_validate_and_load_back(
+    validator: jsonschema.Draft202012Validator, tmp_path: Path
+) -> None:
+    landscape = load_blueprint_files([TOPOLOGY])
+    written = write_blueprint_files(landscape, tmp_path)
+    assert {p.name for p in written} >= {"environments.yaml", "systems.yaml", "credentials.yaml"}
+    for path in written:
+        errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(as_json(path))]
+        assert errors == [], path.name
+    again = load_blueprint_files([tmp_path])
+    assert again.model_dump(exclude={"sources"}) == landscape.model_dump(exclude={"sources"})

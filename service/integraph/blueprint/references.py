@@ -502,10 +502,11 @@ def _dangling(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator
         for component in model.reply.via:
             at = _locate_in_list(raw, ("reply", "via"), component)
             yield from _check(raw, at, "reply.via", component, ("components",), registry)
-    if isinstance(model, Credential):
-        for k, permission in enumerate(model.permissions):
-            channel = permission.channel
-            if channel is not None and not channel.endswith("*"):
+    if isinstance(model, Credential) and isinstance(raw.node.get("permissions"), list):
+        # Permissions are re-sorted after parsing: report each where it is written.
+        for k, written in enumerate(raw.node["permissions"]):
+            channel = written.get("channel") if isinstance(written, dict) else None
+            if isinstance(channel, str) and not channel.endswith("*"):
                 at = raw.locate(("permissions", k, "channel"))
                 path = f"permissions[{k}].channel"
                 yield from _check(raw, at, path, channel, ("components",), registry)

@@ -217,6 +217,10 @@ def _message(error: Any, model: type[BaseModel] | None) -> str:
             return f"{_show(value)} is a placeholder, not a secret reference URI: {REFERENCE_FORM}"
         return hint if pattern in HIDDEN_PATTERNS else f"{_show(value)} {hint}"
     text = str(error["msg"]).split(", unable to")[0]
+    if error_type == "value_error":
+        text = text.removeprefix("Value error, ")
+        if isinstance(value, dict):
+            return text  # a check of the whole element: its message names the fields
     if text.startswith("Input should be"):
         text = "should be" + text[len("Input should be") :]
     if error_type == "string_type" and isinstance(value, int | float) and value is not True:

@@ -86,9 +86,21 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
         Relation("elements", R.IN_BLUEPRINT, _I, "Element", description="What it holds."),
     ),
     "Environment": (
-        Relation("components", R.BOUND_TO, _I, "Component", description="Components serving it."),
         Relation(
-            "credentials", R.BOUND_TO, _I, "Credential", description="Credentials used in it."
+            "components",
+            R.BOUND_TO,
+            _I,
+            "Component",
+            description="Components serving it.",
+            where=((LABEL, NodeLabel.COMPONENT.value),),
+        ),
+        Relation(
+            "credentials",
+            R.BOUND_TO,
+            _I,
+            "Credential",
+            description="Credentials used in it.",
+            where=((LABEL, NodeLabel.CREDENTIAL.value),),
         ),
     ),
     "Team": (
