@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from integraph.knowledge.load import Validation, validate_knowledge
-from integraph.model import Landscape
+from integraph.model import ASYNC_PATTERNS, CHANNEL_KINDS, Landscape, Persistence, SystemKind
 from integraph.model.components import ComponentKind
 from integraph.model.contracts import CompatibilityMode, ContractKind
 from integraph.model.flows import FlowPattern
@@ -36,8 +36,8 @@ PROJECTS = ("payments-and-cards", "customer-and-channels", "finance-and-reportin
 # The rule catalogue of RULES.md section 5.
 CATALOGUE = {
     *(f"CON-{n:02d}" for n in range(1, 12)),
-    *(f"RES-{n:02d}" for n in range(1, 18)),
-    *(f"SEC-{n:02d}" for n in range(1, 14)),
+    *(f"RES-{n:02d}" for n in range(1, 24)),
+    *(f"SEC-{n:02d}" for n in range(1, 19)),
     *(f"ADR-{n:02d}" for n in range(1, 5)),
     *(f"GOV-{n:02d}" for n in range(1, 4)),
 }
@@ -211,8 +211,11 @@ def test_size_minimums(blueprints: dict[str, Landscape]) -> None:
 def test_systems_have_tiers_and_cover_every_trust_zone(blueprints: dict[str, Landscape]) -> None:
     systems = every(blueprints, "systems")
     assert {s.trust_zone for s in systems} == set(TrustZone)
-    assert all(s.tier is not None for s in systems)
-    assert sum(1 for s in systems if s.owner is None) == 1  # the GOV-03 mistake
+    services = [s for s in systems if s.kind is SystemKind.SERVICE]
+    assert all(s.tier is not None for s in services)
+    assert sum(1 for s in services if s.owner is None) == 1  # the GOV-03 mistake
+    assert all(s.owner is None for s in systems if s.kind is SystemKind.ACTOR)
+    assert all(s.owner is not None for s in systems if s.kind is SystemKind.DATA_STORE)
     assert any(s.external for s in systems)
 
 
@@ -424,3 +427,54 @@ def test_the_interfaces_use_operations_types_headers_and_field_facts(
     assert any(f.format == "uuid" for _, _, f, _ in fields)
     used = [f for f in every(blueprints, "flows") if f.operations]
     assert len(used) >= 10
+
+
+def test_the_runtime_topology_is_described(blueprints: dict[str, Landscape]) -> None:
+    # Issue 11: every topology construct where the bank would have it.
+    systems = every(blueprints, "systems")
+    kinds = Counter(s.kind for s in systems)
+    assert kinds[SystemKind.ACTOR] >= 2 and kinds[SystemKind.DATA_STORE] >= 2
+    assert {s.persistence for s in systems if s.kind is SystemKind.DATA_STORE} >= {
+        Persistence.NONE,
+        Persistence.DURABLE,
+    }
+    environments = every(blueprints, "environments")
+    assert [e.id for e in environments if e.production] == ["prod"]
+    assert len(environments) >= 3
+    components = every(blueprints, "components")
+    instances = [c for c in components if c.instance_of is not None]
+    assert {c.instance_of for c in instances} == {"kafka-cluster", "schema-registry"}
+    assert all(c.environments for c in instances)
+    channels = [c for c in components if c.kind in CHANNEL_KINDS and c.part_of == "kafka-cluster"]
+    assert all(c.retention_ms is not None and c.replication_factor for c in channels)
+    assert {c.id for c in channels if c.replication_factor == 1} == {"topic-fraud-alerts"}
+    flows = every(blueprints, "flows")
+    degradable = [f for f in flows if not f.required]
+    assert len(degradable) >= 2 and all(f.fallback for f in degradable)
+    replies = [f for f in flows if f.reply is not None]
+    assert {f.id for f in replies} == {
+        "sct-inst-to-core-credit",
+        "sepa-to-core-bookings",
+        "treasury-to-swift",
+    }
+    brokered = [
+        f
+        for f in flows
+        if f.pattern in ASYNC_PATTERNS
+        and any(v in {c.id for c in channels} or v.startswith("queue-") for v in f.via)
+    ]
+    # every consumer at a broker names its own identity (the SEC-18 mistake names the
+    # publisher's)
+    assert {f.id for f in brokered if f.receiver_credential is None} == set()
+    credentials = every(blueprints, "credentials")
+    towards = [c for c in credentials if c.towards]
+    assert len(towards) >= 15 and all(c.permissions for c in towards)
+    assert {c.id for c in credentials if any(p.wildcard for p in c.permissions)} == {
+        "cred-kafka-data-lakehouse"
+    }
+    assert any(c.environments for c in credentials)
+    operations = [
+        o for c in every(blueprints, "contracts") for v in c.versions for o in v.operations
+    ]
+    assert any(len(o.calls) > 5 for o in operations)  # the RES-22 mistake
+    assert any(f.kind == "alert" and f.response_seconds for f in every(blueprints, "policies"))

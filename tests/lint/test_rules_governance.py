@@ -77,6 +77,8 @@ CHOICES: dict[str, Any] = {
     ],
     "components": [
         {"id": "kafka", "kind": "broker", "technology": "Apache Kafka 3.7"},
+        # An environment's cluster of the logical broker is no choice of its own.
+        {"id": "kafka-prod", "kind": "broker", "instance_of": "kafka"},
         {"id": "orders-topic", "kind": "topic", "part_of": "kafka"},
         {"id": "old-bus", "kind": "esb"},
     ],

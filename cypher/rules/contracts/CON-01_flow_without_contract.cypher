@@ -9,7 +9,10 @@
 //   version affects, or find the sensitive data it carries (OWASP API9:2023, improper
 //   inventory management). Every flow, whatever its pattern (an API call, an event, a batch
 //   file), exchanges data in some shape, so absence of a contract is the violation: a flow
-//   naming no contract is reported.
+//   naming no contract is reported. Two kinds of flow are left out: those to a data store (a
+//   system of kind data_store: its interface is the store's own protocol, Redis GET and SET or
+//   SQL, not a contract to invent) and those from an actor (people and clients outside the
+//   landscape, whose side of the exchange is the user interface).
 // remediation: >
 //   Write the contract (OpenAPI, AsyncAPI, JSON Schema, Avro, protobuf or a file layout), add it
 //   under `contracts` with its versions, and name it in the flow's `contract`, with the
@@ -20,6 +23,7 @@
 MATCH (f:Flow)
 WHERE NOT EXISTS { MATCH (f)-[:USES_CONTRACT]->(:Contract) }
 MATCH (f)-[:FROM]->(src:System), (f)-[:TO]->(dst:System)
+WHERE coalesce(src.kind, 'service') <> 'actor' AND coalesce(dst.kind, 'service') <> 'data_store'
 RETURN f.id AS element,
        [] AS related,
        f.pattern + ' flow ' + f.id + ' (' + src.id + ' -> ' + dst.id +

@@ -17,7 +17,9 @@
 //   GOVERNS it (a waiver may instead be JUSTIFIED_BY it; a partner flow may instead be covered
 //   by a decision governing its external or partner system). Absence is the violation: no
 //   decision, or only proposed or rejected ones. A choice backed only by deprecated or
-//   superseded decisions is left to ADR-02, which says which successor should take over.
+//   superseded decisions is left to ADR-02, which says which successor should take over. A
+//   component that is an instance_of another (an environment's cluster of the logical broker)
+//   is not a choice of its own: the logical component's decision covers it.
 // remediation: >
 //   Write a decision record (context, considered options, "We will ...", consequences), get it
 //   accepted and list the element in its `governs` (for a waiver, name it in `decision`); or
@@ -46,7 +48,8 @@ CALL () {
          'contract ' + c.id + ' with compatibility ' + c.compatibility AS what
   UNION ALL
   MATCH (k:Component)
-  WHERE k.kind IN $platform_kinds
+  // An environment's cluster (instance_of the logical broker) is the same choice again.
+  WHERE k.kind IN $platform_kinds AND NOT EXISTS { (k)-[:INSTANCE_OF]->(:Component) }
   RETURN k AS choice, 'platform' AS kind, null AS party,
          k.kind + ' ' + k.id + coalesce(' (' + k.technology + ')', '') AS what
   UNION ALL

@@ -16,7 +16,10 @@
 //   it) above max_attempts_product (default 10). A flow is retried when a retry policy
 //   applies to it or to a component it passes through and allows more than one
 //   attempt (no max_attempts counts as unbounded: RES-05). It is reported once, at the
-//   outermost retried flow; the retried flows below it are related.
+//   outermost retried flow; the retried flows below it are related. A flow from an actor
+//   (a shopper's browser) counts like any other: it is retried only when a retry policy
+//   reaches it (one on the gateway in front of the browsers, a client library's declared
+//   retries), and those retries multiply the ones below just the same.
 // remediation: >
 //   Retry at one layer only, usually the one closest to the user or the one that knows the
 //   operation is idempotent; let the layers below fail fast (max_attempts 1) and pass the

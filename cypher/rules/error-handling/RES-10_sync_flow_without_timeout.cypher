@@ -11,7 +11,9 @@
 //   is checked against the timeout policies applying to it or to a component it passes through
 //   (e.g. an API gateway): it needs a request timeout (request_timeout_ms, or a total_budget_ms)
 //   and a connect_timeout_ms. Missing values are the violation, and so is 0, which most HTTP
-//   clients read as "wait forever".
+//   clients read as "wait forever". Flows from an actor (a shopper's browser, a partner's
+//   user) are not checked: there is no client of ours to configure; calls to data stores are
+//   checked like any other (many database drivers set no socket timeout by default).
 // remediation: >
 //   Attach a timeout policy to the flow with connect_timeout_ms and request_timeout_ms set from
 //   the callee's latency (e.g. its p99 plus a margin), and a total_budget_ms if it retries.
@@ -20,6 +22,7 @@
 //   - https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
 //   - https://sre.google/sre-book/addressing-cascading-failures/
 MATCH (f:Flow {pattern: 'request_response'})-[:HAS_RESILIENCE]->(x:FlowResilience)
+WHERE NOT EXISTS { (f)-[:FROM]->(:System {kind: 'actor'}) }
 // The timeout policies reaching the flow (on it, or on a component it passes through) and
 // the timeouts they set are derived at load (store/derived.py: FlowResilience).
 WITH f, x.timeout_policies AS policies,

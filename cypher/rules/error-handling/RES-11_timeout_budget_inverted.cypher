@@ -21,7 +21,9 @@
 //   work is what those operations declare in their calls: the caller flow is paired only with
 //   the flows listed there (none when no operation it names declares calls); a caller flow
 //   naming no operations is paired with every synchronous flow leaving B. Flows without
-//   timeouts are RES-10's.
+//   timeouts are RES-10's. A caller flow from an actor (a shopper's browser) counts like any
+//   other: it has a limit only when a timeout policy reaches it (one on the gateway in front
+//   of the browsers), and B's work past that limit is thrown away just the same.
 // remediation: >
 //   Give the caller a timeout above the callee's whole budget (timeout x attempts plus
 //   backoff), or shrink the callee's timeout or attempts, or set a total_budget_ms on the

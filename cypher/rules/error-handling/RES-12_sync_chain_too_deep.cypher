@@ -15,7 +15,11 @@
 //   declare in their calls (none: it ends there), after one naming none through every
 //   synchronous flow leaving its target. It is reported once, at the
 //   flow where it enters the landscape: a flow whose source is not itself called
-//   synchronously (a UI, a scheduler, an event consumer). The message shows one such chain,
+//   synchronously (a UI, a scheduler, an event consumer). A chain starts at the first
+//   service: a flow from an actor (a shopper's browser, a partner's user) is the request the
+//   chain serves, not a call between services, so it is not counted and does not make its
+//   target a callee (declaring the actor in front of a UI changes nothing here); data stores
+//   are ordinary callees. The message shows one such chain,
 //   the first in order of flow ids. max_depth is the longest chain accepted (default 3, at most
 //   6); chains that start only inside a cycle appear here once the cycle is broken.
 // remediation: >
@@ -38,9 +42,14 @@ CALL () {
          [pair IN collect(DISTINCT p.id + '>' + q.id) WHERE pair IS NOT NULL] AS calls
 }
 MATCH (a:System)<-[:FROM]-(f:Flow {pattern: 'request_response'})-[:TO]->(b:System)
-// An entry flow: its source makes synchronous calls but receives none...
+// An entry flow: its source (not an actor) makes synchronous calls but receives none, but
+// from actors...
 WHERE a <> b
-  AND NOT EXISTS { MATCH (a)<-[:TO]-(:Flow {pattern: 'request_response'}) }
+  AND coalesce(a.kind, 'service') <> 'actor'
+  AND NOT EXISTS {
+        MATCH (a)<-[:TO]-(:Flow {pattern: 'request_response'})-[:FROM]->(caller:System)
+        WHERE coalesce(caller.kind, 'service') <> 'actor'
+      }
   // ...that starts a chain of more than max_depth flows (the bound 6 caps max_depth).
   AND EXISTS {
         MATCH (b)((:System)<-[:FROM]-(x:Flow)-[:TO]->(t:System)

@@ -9,11 +9,13 @@
 //   trustworthy if every system, flow and platform component in it is documented and reviewed
 //   (OWASP API9 improper inventory management). Three cases are reported. A system without an
 //   `owner` team (absence is the violation; systems whose lifecycle is in ignore_lifecycles,
-//   by default retired ones, are exempt). A system, flow or component that belongs to no
-//   blueprint: the loader stamps every element with its blueprint, so this only finds nodes
-//   written by other means, which no review ever saw. And, when check_scope is true, a system,
-//   flow or component of a blueprint whose `scope` is not empty but does not include it: the
-//   scope names what the review covers, so the element is in the files but under no review.
+//   by default retired ones, are exempt, and so are actors, systems of kind actor: the people
+//   and clients outside the landscape that no team of ours runs). A system, flow or component
+//   that belongs to no blueprint: the loader stamps every element with its blueprint, so this
+//   only finds nodes written by other means, which no review ever saw. And, when check_scope
+//   is true, a system, flow or component of a blueprint whose `scope` is not empty but does not
+//   include it: the scope names what the review covers, so the element is in the files but
+//   under no review.
 //   A component is inside the scope when it, or a component it is (transitively, up to 5
 //   levels) part of, is listed; a flow or a system only when its own id is.
 // remediation: >
@@ -30,6 +32,7 @@ CALL () {
   // 1. Systems of a blueprint without an owner team (a system in no blueprint is case 2).
   MATCH (s:System)
   WHERE NOT coalesce(s.lifecycle, 'active') IN $ignore_lifecycles
+    AND coalesce(s.kind, 'service') <> 'actor'
     AND NOT EXISTS { MATCH (s)-[:OWNED_BY]->(:Team) }
     AND EXISTS { MATCH (s)-[:IN_BLUEPRINT]->(:Blueprint) }
   RETURN s.id AS element,
@@ -42,7 +45,8 @@ CALL () {
   MATCH (n:System|Flow|Component)
   WHERE NOT EXISTS { MATCH (n)-[:IN_BLUEPRINT]->(:Blueprint) }
   WITH n, [l IN labels(n) WHERE l <> 'Element'][0] AS label,
-       n:System AND NOT EXISTS { MATCH (n)-[:OWNED_BY]->(:Team) } AS unowned
+       n:System AND coalesce(n.kind, 'service') <> 'actor'
+         AND NOT EXISTS { MATCH (n)-[:OWNED_BY]->(:Team) } AS unowned
   RETURN n.id AS element,
          [] AS related,
          toLower(label) + ' ' + n.id + ' belongs to no blueprint: no review has seen it' +

@@ -11,11 +11,15 @@
 //   asymmetric client authentication between parties. Inside one trust zone the risk may be
 //   accepted, but once the flow crosses zones (its source and target systems sit in different
 //   trust_zone values, or either of them is operated by a third party, external: true) the
-//   secret travels through networks and hands that the zone does not control.
+//   secret travels through networks and hands that the zone does not control. Flows from actors
+//   (people and clients outside the landscape) are judged the same way on purpose: OWASP API2
+//   warns against API keys as user authentication, and a user's password sent with every call
+//   is the same static bearer secret.
 // remediation: >
 //   Authenticate the flow with mTLS (RFC 8705) or OAuth 2.0 client credentials with
 //   private_key_jwt or tls_client_auth and sender-constrained tokens; if the partner only
-//   supports API keys, record that in a decision and waive the finding with it.
+//   supports API keys, record that in a decision and waive the finding with it. For an actor's
+//   users, sign them in with OpenID Connect and send short-lived, sender-constrained tokens.
 // references:
 //   - https://owasp.org/API-Security/editions/2023/en/0xa2-broken-authentication/
 //   - https://www.rfc-editor.org/rfc/rfc9700

@@ -11,7 +11,9 @@
 //   risk is highest where the token crosses trust zones (source and target systems in
 //   different trust_zone values, or a third party, external: true, at either end). A credential
 //   that declares no sender_constraint is treated as unconstrained: tokens are bearer tokens
-//   unless something binds them. mTLS on the transport alone does not bind the token.
+//   unless something binds them. mTLS on the transport alone does not bind the token. Flows
+//   from actors count too: DPoP was designed for public clients such as browsers and mobile
+//   apps, whose tokens are the easiest to steal.
 // remediation: >
 //   Set sender_constraint to mtls (certificate-bound tokens, RFC 8705) or dpop (RFC 9449) on
 //   the credential and configure the authorization and resource servers to enforce it.

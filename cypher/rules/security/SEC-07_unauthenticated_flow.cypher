@@ -9,7 +9,11 @@
 //   every request between services is authenticated. A flow that names no credential is
 //   unauthenticated (the model says absent = unauthenticated), as is one whose credential is of
 //   kind none; both are reported, whatever the trust zones, since the target cannot tell a
-//   legitimate caller from any other process that can reach it.
+//   legitimate caller from any other process that can reach it. Flows whose source is an actor
+//   (a system of kind actor: people and clients outside the landscape, such as an anonymous
+//   shopper's browser) are not service-to-service and are left out, since there is no service
+//   credential to give them; what they carry is judged by the data rules (SEC-08 to SEC-10,
+//   SEC-15).
 // remediation: >
 //   Give the flow a credential identifying its source system (mTLS or OAuth 2.0 client
 //   credentials), held by that system only.
@@ -21,6 +25,7 @@ OPTIONAL MATCH (c:Credential)-[:AUTHENTICATES]->(f)
 WITH f, c
 WHERE c IS NULL OR c.kind = 'none'
 MATCH (f)-[:FROM]->(s:System), (f)-[:TO]->(t:System)
+WHERE coalesce(s.kind, 'service') <> 'actor'
 RETURN f.id AS element,
        CASE WHEN c IS NULL THEN [] ELSE [c.id] END AS related,
        f.pattern + ' flow ' + f.id + ' (' + s.id + ' -> ' + t.id + ') is unauthenticated: ' +
