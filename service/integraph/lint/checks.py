@@ -4,10 +4,9 @@ A check takes the rows its rule's query returned and the rule's parameters, and 
 violation rows (``element``, ``related``, ``message``, ``details``). Register each in CHECKS.
 
 A check that judges the other rules' findings (GOV-01) is also named in AFTER_FINDINGS. The
-engine runs such a rule after every other rule, once waivers have been applied to their
-findings; its query gets one more parameter, ``$finding_elements`` (the sorted ids of the
-elements those findings are about), and its check's ``params`` one more entry, ``findings``
-(the Finding objects so far).
+engine runs such a rule after every other rule, once those findings are placed (their file,
+line and owning blueprint) and waivers have been applied to them; its check's ``params`` get
+one more entry, ``findings`` (the Finding objects so far).
 """
 
 from __future__ import annotations
@@ -48,22 +47,28 @@ Check = Callable[[Rows, dict[str, Any]], Rows]
 def open_findings_in_approved_blueprints(rows: Rows, params: dict[str, Any]) -> Rows:
     """GOV-01: approved blueprints with findings at or above ``min_severity`` nobody waived.
 
-    ``rows`` hold one row per approved blueprint: ``blueprint``, ``version``, ``scope`` and
-    ``elements``, the ids with findings so far that belong to it (stamped with its id, and
-    inside its scope when it declares one). A baselined finding still counts: a baseline
+    ``rows`` hold one row per approved blueprint: ``blueprint``, ``version`` and ``scope``.
+    A finding counts against it when its element belongs to it (the finding's placed
+    ``blueprint``) and lies inside its scope when it declares one: the scoped id itself, or a
+    version or field of a scoped contract. A baselined finding still counts: a baseline
     hides known findings from a report, a waiver accepts one with a justification.
     """
     findings: list[Finding] = params["findings"]
     floor = Severity.parse(str(params.get("min_severity", "error")))
     listed = int(params.get("max_listed", 5))
+    approved = {row["blueprint"] for row in rows}
+    open_by_blueprint: dict[str, list[Finding]] = {}
+    for f in findings:  # one pass over the findings, whatever the number of blueprints
+        if f.blueprint in approved and f.status != WAIVED and f.severity >= floor:
+            open_by_blueprint.setdefault(f.blueprint, []).append(f)
     violations: Rows = []
     for row in rows:
-        members = set(row["elements"])
+        scope = row["scope"]
         unwaived = sorted(
             {
                 (f.rule.id, f.element, f.fingerprint)
-                for f in findings
-                if f.element in members and f.status != WAIVED and f.severity >= floor
+                for f in open_by_blueprint.get(row["blueprint"], [])
+                if not scope or any(_in_scope(f.element, s) for s in scope)
             }
         )
         if not unwaived:
@@ -87,6 +92,11 @@ def open_findings_in_approved_blueprints(rows: Rows, params: dict[str, Any]) -> 
             }
         )
     return sorted(violations, key=lambda v: v["element"])
+
+
+def _in_scope(element: str, scoped: str) -> bool:
+    """Whether a finding's element is the scoped id, or a version or field of it."""
+    return element == scoped or element.startswith((f"{scoped}@", f"{scoped}#"))
 
 
 # --- contracts (CON-03, CON-08, CON-09): the compatibility engine of integraph.impact ------

@@ -9,8 +9,8 @@ spoils it, so a fresh one is opened and the files written again before the next
 rule. Either way a failing rule becomes a rule error and the others still run.
 
 Rules whose check judges the other rules' findings (``checks.AFTER_FINDINGS``, e.g. GOV-01)
-run last: waivers are applied to the findings so far, their query gets the ids of those
-findings' elements as ``$finding_elements`` and their check gets the findings themselves.
+run last: the findings so far are placed (file, line, owning blueprint) and waivers applied
+to them, and their check gets the findings themselves.
 """
 
 from __future__ import annotations
@@ -162,7 +162,6 @@ async def run_rules(
                     waivers = await executor.query("queries/lint/waivers")
                 await _place(executor, findings)  # waivers match by owning blueprint
                 apply_waivers(findings, waivers, set(), day)  # statuses only: problems below
-                params = {**params, "finding_elements": sorted({f.element for f in findings})}
             rows = await executor.run_rule(rule, params, config.rule_timeout_s)
             if rule.check is not None:
                 check_params = {**params, "findings": list(findings)} if judges_findings else params
@@ -222,6 +221,9 @@ def _finding(rule: Rule, severity: Severity, row: Row) -> Finding:
 
 
 async def _place(executor: Executor, findings: list[Finding]) -> None:
+    """Give each finding not placed yet (no blueprint) its element's file, line, kind and
+    blueprint."""
+    findings = [f for f in findings if f.blueprint is None]
     ids = sorted({f.element for f in findings})
     if not ids:
         return

@@ -23,7 +23,6 @@ import asyncio
 from contextlib import suppress
 
 from integraph.errors import IntegraphError
-from integraph.lint.checks import AFTER_FINDINGS
 from integraph.lint.config import LintConfig
 from integraph.lint.loading import Rule, load_rules
 from integraph.store.driver import Store, Tx
@@ -37,13 +36,9 @@ warm-up runs in the background."""
 
 
 def warm_up_parameters(rule: Rule, config: LintConfig) -> dict[str, object]:
-    """The parameters the lint passes to ``rule``, with placeholders of the right type for
-    those only known during the run (``$finding_elements``): the server caches a plan per
-    statement and parameter types."""
-    params: dict[str, object] = dict(config.parameters_of(rule))
-    if rule.check in AFTER_FINDINGS:
-        params["finding_elements"] = [""]
-    return params
+    """The parameters the lint passes to ``rule`` (the server caches a plan per statement
+    and parameter types)."""
+    return dict(config.parameters_of(rule))
 
 
 async def warm_up(store: Store, rules: list[Rule], config: LintConfig, *, run: bool = True) -> int:
