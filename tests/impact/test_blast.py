@@ -211,6 +211,7 @@ def test_effect_vocabulary_is_stable() -> None:
         "outage",
         "contract_break",
         "data_loss_risk",
+        "degraded",
         "delayed",
         "deferred",
     ]

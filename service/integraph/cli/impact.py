@@ -65,6 +65,11 @@ def render_blast_text(result: BlastRadius, *, paging_hint: bool = False) -> str:
         f"impact of a change to {result.kind} '{result.element}' "
         f"({result.direction}, depth {result.depth}): {result.total} affected"
     ]
+    if result.environments:
+        # Bound to environments (an instance of a broker per environment, a credential of
+        # one): the change reaches those only. Unbound: every environment, production too.
+        reach = "production included" if result.production else "no production"
+        lines.append(f"in environments {', '.join(result.environments)} ({reach})")
     for item in result.affected:
         owner = f", team {item.team}" if item.team else ""
         tier = f", tier {item.tier}" if item.tier is not None else ""

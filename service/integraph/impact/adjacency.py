@@ -1,17 +1,24 @@
 """The system dependency graph held in memory, for blast radius, never older than the graph.
 
 What a blast radius walks is small next to the whole graph: the systems (with the owner team,
-name and tier an answer shows) and, per flow between two systems, its pattern, both ends and
-whether a dead-letter policy covers it. `DependencyGraph` holds exactly that, read with two
-bulk queries (``queries/impact/dependency_systems`` and ``dependency_flows``), as adjacency
-lists in both directions of dependency:
+name and tier an answer shows) and the dependencies between them. `DependencyGraph` holds
+exactly that, read with two bulk queries (``queries/impact/dependency_systems`` and
+``dependency_flows``). A flow gives one dependency edge (a caller on its callee, a receiver on
+its sender), a request-reply flow two (its requester also depends on its replier); each edge
+carries its cap (`integraph.impact.effects.hop_effect` of the flow's pattern, dead-letter cover
+and ``required``), and the edges are held as adjacency lists in both directions of dependency:
 
 * ``dependents[s]``: the ``(edge, system)`` pairs of the systems that depend on ``s`` (callers
-  of ``s``, receivers of what ``s`` sends): a downstream walk follows these;
+  of ``s``, receivers of what ``s`` sends, requesters of the replies ``s`` sends): a downstream
+  walk follows these;
 * ``providers[s]``: the systems ``s`` depends on: an upstream walk follows these.
 
-Systems and edges are numbered; edges in the order of their flow ids, so comparing two edge
-numbers compares their flow ids (what breaks ties between explanations).
+Each list is ordered by cap, most severe first, so a walk over the edges of at least one cap
+stops at the first edge below it.
+
+Systems and edges are numbered; edges in the order of their flow ids (the two edges of a
+request-reply flow side by side), so comparing the edge numbers of two different flows compares
+their flow ids (what breaks ties between explanations).
 
 **Never stale.** Every write transaction gives the graph a new random version token
 (`integraph.store.writer.mark_graph_changed`); a rolled-back one (a what-if) leaves it as it
@@ -39,15 +46,13 @@ from weakref import WeakKeyDictionary
 from integraph.impact.effects import SEVERITY, Effect, hop_effect
 from integraph.store.driver import Store, Tx
 
-_MOST_SEVERE = max(SEVERITY.values())
-
 BUILD_ATTEMPTS = 3
 """Reads of the structure before giving up while writes keep committing during the build."""
 
 
 @dataclass(frozen=True, eq=False)
 class DependencyGraph:
-    """Systems and the flows between them, as of one graph version (``token``)."""
+    """Systems and the dependencies between them, as of one graph version (``token``)."""
 
     token: str
     systems: tuple[str, ...]
@@ -57,15 +62,21 @@ class DependencyGraph:
     teams: tuple[str | None, ...]
     tiers: tuple[int | None, ...]
     flows: tuple[str, ...]
-    """Flow id of each edge, edges sorted by flow id (then source and target)."""
+    """Flow id of each edge, edges sorted by flow id (a request-reply flow's receiver edge
+    first, then its requester's)."""
     patterns: tuple[str, ...]
+    """The pattern of each edge's flow."""
     effects: tuple[Effect, ...]
-    """The effect each edge carries one hop (`hop_effect` of its pattern and dead letter)."""
-    severity_order: tuple[int, ...]
-    """0 for an edge carrying the most severe effect, counting up (the first part of the rank
-    of an explanation ending with the edge)."""
-    sources: tuple[int, ...]
-    targets: tuple[int, ...]
+    """The cap of each edge (`hop_effect` of its flow's pattern, dead letter and required)."""
+    caps: tuple[int, ...]
+    """The severity of each edge's cap."""
+    replies: tuple[bool, ...]
+    """Whether the edge is a requester's dependency on the replier of a request-reply flow."""
+    provider: tuple[int, ...]
+    """The system each edge's dependent depends on."""
+    dependent: tuple[int, ...]
+    levels: tuple[int, ...]
+    """The severities of the caps edges have, most severe first."""
     dependents: tuple[tuple[tuple[int, int], ...], ...]
     providers: tuple[tuple[tuple[int, int], ...], ...]
 
@@ -83,34 +94,40 @@ def build_dependency_graph(
         info[sid] = (name, team, tier)  # one entry per system (a system has one owner at most)
     systems = tuple(sorted(info))
     index = {sid: number for number, sid in enumerate(systems)}
-    edges = sorted(
-        (flow, source, target, pattern, bool(dead_letter))
-        for flow, pattern, source, target, dead_letter in zip(
-            flows_row["flows"],
-            flows_row["patterns"],
-            flows_row["sources"],
-            flows_row["targets"],
-            flows_row["dead_letters"],
-            strict=True,
-        )
-        if source in index and target in index
-    )
+    edges = []  # (flow, reply, dependent, provider, pattern, cap)
+    for flow, pattern, source, target, dead_letter, required, has_reply in zip(
+        flows_row["flows"],
+        flows_row["patterns"],
+        flows_row["sources"],
+        flows_row["targets"],
+        flows_row["dead_letters"],
+        flows_row["required"],
+        flows_row["replies"],
+        strict=True,
+    ):
+        if source not in index or target not in index:
+            continue
+        s, t = index[source], index[target]
+        cap = hop_effect(pattern, bool(dead_letter), required is not False)
+        if pattern == "request_response":
+            edges.append((flow, False, s, t, pattern, cap))  # the caller depends on the callee
+            continue
+        edges.append((flow, False, t, s, pattern, cap))  # the receiver depends on the sender
+        if has_reply:
+            # The requester (source) waits for the replier's (target's) reply.
+            reply_cap = hop_effect(pattern, bool(dead_letter), required is not False, reply=True)
+            edges.append((flow, True, s, t, pattern, reply_cap))
+    edges.sort()
     dependents: list[list[tuple[int, int]]] = [[] for _ in systems]
     providers: list[list[tuple[int, int]]] = [[] for _ in systems]
-    sources, targets, effects = [], [], []
-    for edge, (_flow, source, target, pattern, dead_letter) in enumerate(edges):
-        s, t = index[source], index[target]
-        sources.append(s)
-        targets.append(t)
-        effects.append(hop_effect(pattern, dead_letter))
-        if pattern == "request_response":
-            # The caller (source) depends on the callee (target).
-            dependents[t].append((edge, s))
-            providers[s].append((edge, t))
-        else:
-            # The receiver (target) depends on the sender (source).
-            dependents[s].append((edge, t))
-            providers[t].append((edge, s))
+    caps = tuple(SEVERITY[e[5]] for e in edges)
+    for edge, (_flow, _reply, dependent, provider, _pattern, _cap) in enumerate(edges):
+        dependents[provider].append((edge, dependent))
+        providers[dependent].append((edge, provider))
+
+    def by_cap(pairs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        return tuple(sorted(pairs, key=lambda pair: (-caps[pair[0]], pair[0])))
+
     return DependencyGraph(
         token=token,
         systems=systems,
@@ -119,13 +136,15 @@ def build_dependency_graph(
         teams=tuple(info[s][1] for s in systems),
         tiers=tuple(info[s][2] for s in systems),
         flows=tuple(e[0] for e in edges),
-        patterns=tuple(e[3] for e in edges),
-        effects=tuple(effects),
-        severity_order=tuple(_MOST_SEVERE - SEVERITY[e] for e in effects),
-        sources=tuple(sources),
-        targets=tuple(targets),
-        dependents=tuple(tuple(d) for d in dependents),
-        providers=tuple(tuple(p) for p in providers),
+        patterns=tuple(e[4] for e in edges),
+        effects=tuple(e[5] for e in edges),
+        caps=caps,
+        replies=tuple(e[1] for e in edges),
+        provider=tuple(e[3] for e in edges),
+        dependent=tuple(e[2] for e in edges),
+        levels=tuple(sorted(set(caps), reverse=True)),
+        dependents=tuple(by_cap(d) for d in dependents),
+        providers=tuple(by_cap(p) for p in providers),
     )
 
 

@@ -1,27 +1,52 @@
 """Blast radius: what is affected, and how, when an element changes or fails.
 
 Dependencies run from a consumer to its provider: a caller depends on the system it calls
-synchronously; a receiver depends on the sender of an event, command, stream or batch. The
-effect reaching a system is given by the last hop's semantics:
+synchronously; a receiver depends on the sender of an event, command, stream or batch; the
+requester of a request-reply flow (a command or event with a ``reply``) also depends on its
+replier, like a caller. Effects are ordered by severity: ``outage`` 6 > ``contract_break`` 5 >
+``data_loss_risk`` 4 > ``degraded`` 3 > ``delayed`` 2 > ``deferred`` 1.
 
-* synchronous request-response: ``outage`` (the failure propagates at once);
-* asynchronous through a dead-letter destination: ``delayed`` (messages wait, nothing is lost);
-* asynchronous without one: ``data_loss_risk``;
+**Composition.** Each hop (one dependency over one flow) has a cap
+(`integraph.impact.effects.hop_effect`):
+
+* a synchronous request-response the caller requires: ``outage``; one with ``required:
+  false`` (the caller has a fallback): ``degraded``;
+* asynchronous (event, command, stream) through a dead-letter destination: ``delayed``;
+  without one: ``data_loss_risk``;
 * scheduled batch: ``deferred`` (to the next run);
-* a contract or field change reaching the systems that read it: ``contract_break``.
+* any flow with ``required: false`` caps at ``degraded`` at most (the least severe of that and
+  its pattern's cap);
+* a requester's dependency on its replier: ``outage`` if the flow is required, else
+  ``degraded``.
 
-The walk is breadth-first, visits each system once, and is bounded by ``depth``. Each affected
-system keeps its shortest path and the most severe effect among paths of that length (ties
-broken by the flow ids along the path, compared as a list): answers are deterministic. A
-change to an element that is not a system starts from the flows it touches
-(``queries/impact/changed_flows``): those flows, and the systems at their ends that read or
-rely on what changed, are affected at depth 1.
+The effect reaching a system over a hop is the least severe of the effect at the system it
+depends on and the hop's cap. The changed system itself suffers ``outage``; a change to
+another element starts from the flows it touches (``queries/impact/changed_flows``): those
+flows, and the systems at their ends that rely on them (or read what changed), are affected
+at depth 1 with the hop's cap (``contract_break`` for the readers of a changed contract or
+field), and the composition goes on from there. So an outage travels only along required
+synchronous dependencies, a caller of a failed system over a degradable flow is ``degraded``
+(and so, at most, are its own callers), the callers of a delayed consumer are at most
+``delayed``, and what lies beyond a batch is at most ``deferred``.
+
+A system's effect is the most severe composed effect over the paths of at most ``depth``
+hops reaching it; its explanation is the shortest path achieving that effect, ties broken by
+the flow ids along the path compared as a list, so answers are deterministic. Each step of a
+path carries the composed effect after that hop. Upstream (``direction`` upstream or both)
+composes the same way over the reversed dependencies (from a system to what it relies on).
+A component that is an instance of a logical one (a cluster per environment,
+``instance_of``) changes the flows of the logical component, in its environments only: the
+answer names the environments the change reaches (``environments``: those the changed
+component or credential is bound to, none meaning every environment) and whether one of them
+is a production one (``production``, true when unbound).
 
 **How it is answered.** `blast_radius` walks an in-process copy of the system dependency
-graph (`integraph.impact.adjacency`: systems, and per flow its pattern, ends and dead-letter
-cover), rebuilt whenever the graph's version token changes, so it never answers from stale
-data. The breadth-first search ranks an explanation by ``(severity of the last hop, rank of
-the parent's path, flow id)``: paths of one level have one length, so this orders them
+graph (`integraph.impact.adjacency`: systems, and per dependency its flow, ends and cap),
+rebuilt whenever the graph's version token changes, so it never answers from stale data. It
+runs one breadth-first search per effect level, most severe first, over the edges whose cap is
+at least that level (from the seeds whose effect is): a system takes the first (most severe)
+level reaching it, with that search's path. A search ranks the paths of one length by
+``(rank of the parent's path, edge)``: edges are numbered in flow id order, so this orders them
 exactly as comparing the whole lists of flow ids would. A system needs one round trip (the
 version check) and the walk; another element also reads its changed flows, in a transaction
 that checks the version again. Paths are rebuilt (from parent pointers) only for the page
@@ -30,11 +55,11 @@ total, and ``limit`` affected elements from ``offset`` on, in a fixed order (dow
 first, then by depth, severity and id), so pages concatenate to the whole answer.
 
 `blast_radius_in` answers inside a transaction the caller holds, walking the database one
-Cypher query per level (``queries/impact/dependents`` / ``providers``) over the whole
-frontier: what-if uses it in its rolled-back transaction, which sees writes no committed
-version has, and it is the reference the in-memory walk is tested against
-(``tests/impact/test_blast_equivalence.py``). `blast_radius` also falls back to it when the
-graph has no version token.
+Cypher query per depth (``queries/impact/dependents`` / ``providers``) over the whole
+frontier, a breadth-first search over (system, composed effect) pairs: what-if uses it in its
+rolled-back transaction, which sees writes no committed version has, and it is the reference
+the in-memory walk is tested against (``tests/impact/test_blast_equivalence.py``).
+`blast_radius` also falls back to it when the graph has no version token.
 """
 
 from __future__ import annotations
@@ -51,7 +76,14 @@ from integraph.impact.adjacency import (
     dependency_graph,
     version_token,
 )
-from integraph.impact.effects import SEVERITY, Effect, hop_effect
+from integraph.impact.effects import (
+    BY_SEVERITY,
+    MOST_SEVERE,
+    SEVERITY,
+    Effect,
+    hop_effect,
+    least_severe,
+)
 from integraph.store.driver import Store, Tx
 
 __all__ = [
@@ -70,8 +102,6 @@ __all__ = [
 DEFAULT_LIMIT = 100
 """Affected elements an answer lists unless asked for another page size (None: all)."""
 
-_MOST_SEVERE = max(SEVERITY.values())
-
 
 class Direction(StrEnum):
     DOWNSTREAM = "downstream"
@@ -81,7 +111,8 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class Step:
-    """One hop of an explanation: ``source`` -> ``target`` over ``flow``."""
+    """One hop of an explanation: ``source`` -> ``target`` over ``flow``; ``effect`` is the
+    composed effect after the hop."""
 
     flow: str
     source: str
@@ -106,7 +137,9 @@ class Affected:
 @dataclass
 class BlastRadius:
     """What a change affects: ``affected`` is one page (``offset``, at most ``limit``) of the
-    ``total`` affected elements in order; ``counts`` cover all of them."""
+    ``total`` affected elements in order; ``counts`` cover all of them. ``environments``: the
+    environments the change reaches (sorted ids; empty: not bound, every environment), and
+    ``production`` whether one of them serves production (true when unbound)."""
 
     element: str
     kind: str
@@ -117,6 +150,8 @@ class BlastRadius:
     offset: int = 0
     limit: int | None = None
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    environments: list[str] = field(default_factory=list)
+    production: bool = True
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts of all affected systems (not only this page) by effect, owner team and
@@ -139,6 +174,14 @@ def _summary(
         "team": dict(sorted(by_team.items())),
         "tier": dict(sorted(by_tier.items())),
     }
+
+
+def _environments(row: dict[str, Any] | None) -> tuple[list[str], bool]:
+    """The environments an element is bound to (sorted ids), and whether the change reaches
+    production: one of them is, or there are none (every environment)."""
+    bound = (row or {}).get("environments") or []
+    ids = sorted({env for env, _ in bound})
+    return ids, not ids or any(production for _, production in bound)
 
 
 def _check(depth: int, limit: int | None, offset: int) -> None:
@@ -184,7 +227,7 @@ async def blast_radius(
         if number is not None:
             walks = [(way, _walk_graph(graph, way, number, [], depth)) for way in _ways(direction)]
             return _assemble(
-                graph, element_id, "System", direction, depth, {}, walks, limit, offset
+                graph, element_id, "System", direction, depth, {}, walks, limit, offset, None
             )
         answer = await store.read_transaction(
             lambda tx, g=graph: _answer_element(tx, g, element_id, direction, depth, limit, offset)
@@ -231,23 +274,27 @@ async def _answer_element(
         if len(numbered) != len(seeds):
             return None
         walks.append((way, _walk_graph(graph, way, None, numbered, depth)))
-    return _assemble(graph, element_id, kind, direction, depth, found, walks, limit, offset)
+    return _assemble(
+        graph, element_id, kind, direction, depth, found, walks, limit, offset, rows[0]
+    )
 
 
 class _Walk:
     """The systems one walk reached, in lists indexed by system number: ``level`` (0 not
-    reached, -1 the start, else the depth), and the ``edge`` and ``parent`` system it was
-    reached over (-1 for a system a changed flow reaches at depth 1: ``seed`` holds that
-    flow's effect and step); ``reached`` in the order of the walk."""
+    reached, -1 the start, else the depth of its explanation) and ``severity`` (of its effect);
+    ``reached`` in the order found. ``trees[level]`` holds the search of that effect level,
+    ``(parent, edge)`` lists of the system and edge each system was reached over (-1 for the
+    start and for a system a changed flow reaches at depth 1: ``seeds[level]`` holds that
+    flow's effect and step)."""
 
-    __slots__ = ("edge", "level", "parent", "reached", "seed")
+    __slots__ = ("level", "reached", "seeds", "severity", "trees")
 
     def __init__(self, systems: int) -> None:
         self.level = [0] * systems
-        self.edge = [-1] * systems
-        self.parent = [-1] * systems
+        self.severity = [0] * systems
         self.reached: list[int] = []
-        self.seed: dict[int, tuple[Effect, Step]] = {}
+        self.trees: dict[int, tuple[list[int], list[int]]] = {}
+        self.seeds: dict[int, dict[int, tuple[Effect, Step]]] = {}
 
 
 def _walk_graph(
@@ -257,74 +304,99 @@ def _walk_graph(
     seeds: list[tuple[int, Effect, Step]],
     depth: int,
 ) -> _Walk:
-    """Breadth-first from ``start`` (a system) or from the ``seeds`` (at depth 1).
+    """One breadth-first search per effect level, most severe first, from ``start`` (a system,
+    at ``outage``) or from the ``seeds`` (at depth 1) whose effect is at least the level, over
+    the edges whose cap is at least the level; each system keeps the first level reaching it.
 
-    The best explanation of a system reached at a level minimises ``(severity order of the
-    last edge, rank of the parent's path among the previous level's paths, edge)``; edges are
-    numbered in flow id order, so this is the order of ``(-severity, [flow ids])`` that
-    `_rank` gives, computed as one integer per candidate (no allocation per edge).
+    Levels that no edge cap and no seed has reach what the next more severe one does, so only
+    the others are searched. Within a search the best explanation of a system reached at one
+    depth minimises ``(rank of the parent's path among the previous depth's paths, edge)``:
+    edges are numbered in flow id order, so this is the order of the lists of flow ids,
+    computed as one integer per candidate (no allocation per edge).
     """
     edges = graph.dependents if way == Direction.DOWNSTREAM else graph.providers
-    severity_order = graph.severity_order
+    caps = graph.caps
+    count = len(graph.systems)
     width = max(graph.edge_count, 1)
-    walk = _Walk(len(graph.systems))
-    level_of, edge_of, parent_of, reached = walk.level, walk.edge, walk.parent, walk.reached
-    key_of = [0] * len(graph.systems)
-    path_of = [0] * len(graph.systems)
-    frontier: list[int]
-    ranks: list[int]  # of the frontier's paths, in the frontier's order
+    walk = _Walk(count)
+    severity_of, level_of, reached = walk.severity, walk.level, walk.reached
     if start is not None:
         level_of[start] = -1
-        frontier, ranks = [start], [0]
-        level = 1
+        levels: list[int] = list(graph.levels)
     else:
-        chosen: dict[int, tuple[int, str, Effect, Step]] = {}
-        for system, effect, step in seeds:
-            rank = _MOST_SEVERE - SEVERITY[effect]
-            current = chosen.get(system)
-            if current is None or (rank, step.flow) < current[:2]:
-                chosen[system] = (rank, step.flow, effect, step)
-        frontier = sorted(chosen, key=lambda s: chosen[s][1])
-        ranks = []
-        previous, rank = None, -1
-        for system in frontier:
-            _, flow, effect, step = chosen[system]
-            level_of[system] = 1
-            walk.seed[system] = (effect, step)
-            reached.append(system)
-            # Paths of one step: equal flow ids are equal paths (one flow reaching both ends).
-            if flow != previous:
-                previous, rank = flow, rank + 1
-            ranks.append(rank)
-        level = 2
-    while frontier and level <= depth:
-        stride = (ranks[-1] + 1) * width
-        found: list[int] = []
-        for parent, rank in zip(frontier, ranks, strict=True):
-            base = rank * width
-            for edge, system in edges[parent]:
-                seen = level_of[system]
-                if seen == 0:
-                    level_of[system] = level
-                    path = base + edge
-                    path_of[system] = path
-                    key_of[system] = severity_order[edge] * stride + path
-                    parent_of[system] = parent
-                    edge_of[system] = edge
-                    found.append(system)
-                elif seen == level:
-                    path = base + edge
-                    key = severity_order[edge] * stride + path
-                    if key < key_of[system]:
-                        key_of[system] = key
-                        path_of[system] = path
+        seeded = {SEVERITY[effect] for _, effect, _ in seeds}
+        top = max(seeded, default=0)
+        levels = sorted({lv for lv in (*graph.levels, *seeded) if lv <= top}, reverse=True)
+    for threshold in levels:
+        dist = [0] * count
+        parent_of = [-1] * count
+        edge_of = [-1] * count
+        key_of = [0] * count
+        frontier: list[int]
+        ranks: list[int]  # of the frontier's paths, in the frontier's order
+        if start is not None:
+            dist[start] = -1
+            frontier, ranks = [start], [0]
+            level = 1
+        else:
+            chosen: dict[int, tuple[str, int, Effect, Step]] = {}
+            for system, effect, step in seeds:
+                severity = SEVERITY[effect]
+                if severity < threshold:
+                    continue
+                current = chosen.get(system)
+                # The smallest flow id; one flow reaching a system twice: its worse effect.
+                if current is None or (step.flow, -severity) < current[:2]:
+                    chosen[system] = (step.flow, -severity, effect, step)
+            frontier = sorted(chosen, key=lambda s: chosen[s][0])
+            ranks = []
+            at_level: dict[int, tuple[Effect, Step]] = {}
+            previous, rank = None, -1
+            for system in frontier:
+                flow, _, effect, step = chosen[system]
+                dist[system] = 1
+                at_level[system] = (effect, step)
+                if severity_of[system] == 0:
+                    severity_of[system] = threshold
+                    level_of[system] = 1
+                    reached.append(system)
+                # Paths of one step: equal flow ids are equal paths (one flow reaching both ends).
+                if flow != previous:
+                    previous, rank = flow, rank + 1
+                ranks.append(rank)
+            walk.seeds[threshold] = at_level
+            level = 2
+        while frontier and level <= depth:
+            found: list[int] = []
+            for parent, rank in zip(frontier, ranks, strict=True):
+                base = rank * width
+                for edge, system in edges[parent]:
+                    if caps[edge] < threshold:
+                        break  # the list is ordered by cap, most severe first
+                    seen = dist[system]
+                    if seen == 0:
+                        dist[system] = level
+                        key_of[system] = base + edge
                         parent_of[system] = parent
                         edge_of[system] = edge
-        found.sort(key=path_of.__getitem__)
-        reached.extend(found)
-        # (parent rank, edge) pairs are distinct, so positions are the ranks of the paths.
-        frontier, ranks = found, list(range(len(found)))
-        level += 1
+                        found.append(system)
+                    elif seen == level:
+                        key = base + edge
+                        if key < key_of[system]:
+                            key_of[system] = key
+                            parent_of[system] = parent
+                            edge_of[system] = edge
+            found.sort(key=key_of.__getitem__)
+            for system in found:
+                if severity_of[system] == 0:
+                    severity_of[system] = threshold
+                    level_of[system] = level
+                    reached.append(system)
+            # (parent rank, edge) pairs of distinct systems are distinct paths, so positions
+            # are the ranks of the paths.
+            frontier, ranks = found, list(range(len(found)))
+            level += 1
+        walk.trees[threshold] = (parent_of, edge_of)
     return walk
 
 
@@ -338,6 +410,7 @@ def _assemble(
     walks: list[tuple[Direction, _Walk]],
     limit: int | None,
     offset: int,
+    element: dict[str, Any] | None,
 ) -> BlastRadius:
     """Order everything reached, count it, and describe one page of it (paths included)."""
     count = len(graph.systems)
@@ -346,18 +419,12 @@ def _assemble(
     tiers: Counter[int | None] = Counter()
     ordered: list[tuple[Direction, _Walk, int]] = []
     for way, walk in walks:
-        level, edge_of = walk.level, walk.edge
-        walked = [n for n in walk.reached if edge_of[n] >= 0]
+        level, severity = walk.level, walk.severity
         # Systems are numbered in id order: (depth, severity, id) as one integer each.
-        keys = [(level[n] * 8 + graph.severity_order[edge_of[n]]) * count + n for n in walked]
-        keys.extend(
-            (8 + _MOST_SEVERE - SEVERITY[effect]) * count + n
-            for n, (effect, _) in walk.seed.items()
-        )
+        keys = [(level[n] * 8 + MOST_SEVERE - severity[n]) * count + n for n in walk.reached]
         keys.sort()
         ordered.extend((way, walk, key % count) for key in keys)
-        effects.update(graph.effects[edge_of[n]] for n in walked)
-        effects.update(effect for effect, _ in walk.seed.values())
+        effects.update(BY_SEVERITY[severity[n]] for n in walk.reached)
         teams.update(map(graph.teams.__getitem__, walk.reached))
         tiers.update(map(graph.tiers.__getitem__, walk.reached))
     end = None if limit is None else offset + limit
@@ -368,7 +435,7 @@ def _assemble(
         ]
         entries.extend(
             (
-                _order(way, walk.level[n], _effect_of(graph, walk, n), graph.systems[n]),
+                _order(way, walk.level[n], BY_SEVERITY[walk.severity[n]], graph.systems[n]),
                 (way, walk, n),
             )
             for way, walk, n in ordered
@@ -387,7 +454,7 @@ def _assemble(
             Affected(
                 graph.systems[number],
                 "System",
-                _effect_of(graph, walk, number),
+                BY_SEVERITY[walk.severity[number]],
                 walk.level[number],
                 way,
                 _path(graph, walk, number),
@@ -396,6 +463,7 @@ def _assemble(
                 tier=graph.tiers[number],
             )
         )
+    environments, production = _environments(element)
     return BlastRadius(
         element_id,
         kind,
@@ -406,31 +474,39 @@ def _assemble(
         offset=offset,
         limit=limit,
         counts=_summary(effects, teams, tiers),
+        environments=environments,
+        production=production,
     )
 
 
-def _effect_of(graph: DependencyGraph, walk: _Walk, number: int) -> Effect:
-    edge = walk.edge[number]
-    return graph.effects[edge] if edge >= 0 else walk.seed[number][0]
-
-
 def _path(graph: DependencyGraph, walk: _Walk, number: int) -> list[Step]:
+    """The explanation of a system: the path of the search of its effect level, each step
+    with the effect composed so far."""
+    threshold = walk.severity[number]
+    parent_of, edge_of = walk.trees[threshold]
+    hops = []
+    while edge_of[number] >= 0:
+        hops.append((edge_of[number], parent_of[number], number))
+        number = parent_of[number]
+    hops.reverse()
     steps = []
-    while walk.edge[number] >= 0:
-        edge, parent = walk.edge[number], walk.parent[number]
+    seed = walk.seeds.get(threshold, {}).get(number)
+    if seed is None:
+        effect = Effect.OUTAGE  # the changed system itself
+    else:
+        effect, step = seed
+        steps.append(step)
+    for edge, parent, system in hops:
+        effect = least_severe(effect, graph.effects[edge])
         steps.append(
             Step(
                 graph.flows[edge],
                 graph.systems[parent],
-                graph.systems[number],
+                graph.systems[system],
                 graph.patterns[edge],
-                graph.effects[edge],
+                effect,
             )
         )
-        number = parent
-    if number in walk.seed:
-        steps.append(walk.seed[number][1])
-    steps.reverse()
     return steps
 
 
@@ -447,7 +523,7 @@ async def blast_radius_in(
     offset: int = 0,
 ) -> BlastRadius:
     """The blast radius as ``tx`` sees the graph (its own uncommitted writes included), one
-    Cypher query per level."""
+    Cypher query per depth."""
     _check(depth, limit, offset)
     rows = await tx.run("queries/impact/element", id=element_id)
     if not rows:
@@ -461,6 +537,7 @@ async def blast_radius_in(
     await _describe(tx, affected)
     systems = [a for a in affected if a.kind == "System"]
     end = None if limit is None else offset + limit
+    environments, production = _environments(rows[0])
     return BlastRadius(
         element_id,
         kind,
@@ -475,6 +552,8 @@ async def blast_radius_in(
             Counter(a.team for a in systems),
             Counter(a.tier for a in systems),
         ),
+        environments=environments,
+        production=production,
     )
 
 
@@ -488,27 +567,62 @@ async def _seeds(
     """The systems the walk starts from, and those already affected at depth 1."""
     if kind == "System":
         return {element_id}, []
-    seeds: list[tuple[str, Effect, list[Step]]] = []
+    seeds: dict[tuple[str, str], tuple[str, Effect, list[Step]]] = {}
     for row in await tx.run("queries/impact/changed_flows", id=element_id):
-        flow_effect = hop_effect(row["pattern"], row["dead_letter"])
+        dependencies = _dependencies(row)
         if row["cause"] == "contract":
             flow_effect = Effect.CONTRACT_BREAK
+        else:
+            # What the flow's failure does to the side suffering most from it.
+            flow_effect = max(
+                (cap for _, _, cap in dependencies),
+                key=SEVERITY.__getitem__,
+                default=hop_effect(row["pattern"], row["dead_letter"], row["required"]),
+            )
         _record(
             found,
             Affected(row["flow"], "Flow", flow_effect, 1, way, []),
         )
-        for system, step in _flow_sides(row, way, flow_effect):
-            seeds.append((system, step.effect, [step]))
-    return set(), seeds
+        for system, step in _flow_sides(row, way, dependencies):
+            # One flow reaching a system twice (both of its dependencies, a flow from a
+            # system to itself) reaches it with the worse effect.
+            current = seeds.get((system, step.flow))
+            if current is None or SEVERITY[step.effect] > SEVERITY[current[1]]:
+                seeds[(system, step.flow)] = (system, step.effect, [step])
+    return set(), list(seeds.values())
 
 
-def _flow_sides(row: dict[str, Any], way: Direction, effect: Effect) -> list[tuple[str, Step]]:
-    """The systems a changed flow affects (downstream) or relies on (upstream)."""
+def _dependencies(row: dict[str, Any]) -> list[tuple[str, str, Effect]]:
+    """``(dependent, provider, cap)`` of each dependency over a changed flow: the caller's of
+    a request-response, else the receiver's, and the requester's of a request-reply flow (its
+    only one when only the reply's way is cut)."""
     source, target, pattern = row["source"], row["target"], row["pattern"]
-    sync = pattern == "request_response"
+    dead_letter, required = bool(row["dead_letter"]), row["required"] is not False
+    if pattern == "request_response":
+        return [(source, target, hop_effect(pattern, dead_letter, required))]
+    dependencies = []
+    if row["cause"] != "reply":
+        dependencies.append((target, source, hop_effect(pattern, dead_letter, required)))
+    if row["has_reply"]:
+        reply = hop_effect(pattern, dead_letter, required, reply=True)
+        dependencies.append((source, target, reply))
+    return dependencies
+
+
+def _flow_sides(
+    row: dict[str, Any], way: Direction, dependencies: list[tuple[str, str, Effect]]
+) -> list[tuple[str, Step]]:
+    """The systems a changed flow affects (downstream: those relying on it, or reading what
+    changed) or relies on (upstream), each with the step from the flow's other end."""
+    source, target, pattern = row["source"], row["target"], row["pattern"]
+    flow = row["flow"]
     if row["cause"] == "contract":
+        effect = Effect.CONTRACT_BREAK
+        if way == Direction.UPSTREAM:
+            return [(p, Step(flow, d, p, pattern, effect)) for d, p, _ in dependencies]
         # The systems that read what changed: a request is read by the callee, a response or
         # error by the caller, a message by its receiver; a whole contract by both sides.
+        sync = pattern == "request_response"
         part = row.get("part")
         if part in ("response", "error"):
             readers = [source]
@@ -516,15 +630,13 @@ def _flow_sides(row: dict[str, Any], way: Direction, effect: Effect) -> list[tup
             readers = [target]
         else:
             readers = [source, target]
-    else:
-        readers = [source] if sync else [target]
+        step_from = {source: target, target: source}
+        return [
+            (system, Step(flow, step_from[system], system, pattern, effect)) for system in readers
+        ]
     if way == Direction.UPSTREAM:
-        readers = [target] if sync else [source]
-    step_from = {source: target, target: source}
-    return [
-        (system, Step(row["flow"], step_from[system], system, pattern, effect))
-        for system in readers
-    ]
+        return [(p, Step(flow, d, p, pattern, cap)) for d, p, cap in dependencies]
+    return [(d, Step(flow, p, d, pattern, cap)) for d, p, cap in dependencies]
 
 
 async def _walk(
@@ -535,50 +647,64 @@ async def _walk(
     depth: int,
     found: dict[tuple[str, Direction], Affected],
 ) -> None:
-    visited = set(start)
-    frontier: list[str] = []
+    """Breadth-first over (system, composed severity) pairs, one query per depth: a pair
+    keeps the first depth reaching it and, among the paths of that depth, the smallest list of
+    flow ids; a system is affected with its most severe pair."""
+    reached: dict[tuple[str, int], list[Step]] = {}
+    frontier: dict[tuple[str, int], list[Step]] = {}
     for system, effect, path in seeds:
-        recorded = _record(found, Affected(system, "System", effect, 1, way, path))
-        if recorded and system not in visited:
-            visited.add(system)
-            frontier.append(system)
-    frontier = sorted(set(frontier) | start)
+        _keep(frontier, (system, SEVERITY[effect]), path)
+    for system in start:
+        frontier[(system, MOST_SEVERE)] = []
+    reached.update(frontier)
     query = (
         "queries/impact/dependents" if way == Direction.DOWNSTREAM else "queries/impact/providers"
     )
     level = 1 if not seeds else 2
     while frontier and level <= depth:
-        paths = {s: found[(s, way)].path if (s, way) in found else [] for s in frontier}
-        next_frontier: set[str] = set()
-        for row in await tx.run(query, ids=frontier):
-            system = row["to"]
-            if system in start:
-                continue  # the changed element itself is not "affected"
-            effect = hop_effect(row["pattern"], row["dead_letter"])
-            step = Step(row["flow"], row["from"], system, row["pattern"], effect)
-            _record(
-                found, Affected(system, "System", effect, level, way, [*paths[row["from"]], step])
-            )
-            if system not in visited:
-                visited.add(system)
-                next_frontier.add(system)
-        frontier = sorted(next_frontier)
+        hops: dict[str, list[dict[str, Any]]] = {}
+        for row in await tx.run(query, ids=sorted({s for s, _ in frontier})):
+            hops.setdefault(row["from"], []).append(row)
+        following: dict[tuple[str, int], list[Step]] = {}
+        for (system, severity), path in frontier.items():
+            for row in hops.get(system, []):
+                if row["to"] in start:
+                    continue  # the changed element itself is not "affected"
+                cap = hop_effect(row["pattern"], row["dead_letter"], row["required"], row["reply"])
+                composed = min(severity, SEVERITY[cap])
+                pair = (row["to"], composed)
+                if pair in reached:
+                    continue
+                step = Step(row["flow"], system, row["to"], row["pattern"], BY_SEVERITY[composed])
+                _keep(following, pair, [*path, step])
+        reached.update(following)
+        frontier = following
         level += 1
+    best: dict[str, tuple[int, list[Step]]] = {}
+    for (system, severity), path in reached.items():
+        if system not in start and severity > best.get(system, (0, []))[0]:
+            best[system] = (severity, path)
+    for system, (severity, path) in best.items():
+        found[(system, way)] = Affected(
+            system, "System", BY_SEVERITY[severity], len(path), way, path
+        )
 
 
-def _record(found: dict[tuple[str, Direction], Affected], candidate: Affected) -> bool:
-    """Keep the shortest path (the explanation), then the most severe effect at that depth,
-    then the smallest flow ids."""
+def _keep(
+    paths: dict[tuple[str, int], list[Step]], pair: tuple[str, int], path: list[Step]
+) -> None:
+    """Keep the path with the smallest list of flow ids for the pair (paths of one length)."""
+    current = paths.get(pair)
+    if current is None or [s.flow for s in path] < [s.flow for s in current]:
+        paths[pair] = path
+
+
+def _record(found: dict[tuple[str, Direction], Affected], candidate: Affected) -> None:
+    """Keep a changed flow once: the most severe effect it is recorded with."""
     key = (candidate.id, candidate.direction)
     current = found.get(key)
-    if current is None or _rank(candidate) < _rank(current):
+    if current is None or SEVERITY[candidate.effect] > SEVERITY[current.effect]:
         found[key] = candidate
-        return True
-    return False
-
-
-def _rank(affected: Affected) -> tuple[int, int, list[str]]:
-    return (affected.depth, -SEVERITY[affected.effect], [s.flow for s in affected.path])
 
 
 async def _describe(tx: Tx, affected: list[Affected]) -> None:
