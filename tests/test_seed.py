@@ -438,6 +438,7 @@ def test_the_runtime_topology_is_described(blueprints: dict[str, Landscape]) -> 
         Persistence.NONE,
         Persistence.DURABLE,
     }
+    assert any(s.endpoints for s in systems)
     environments = every(blueprints, "environments")
     assert [e.id for e in environments if e.production] == ["prod"]
     assert len(environments) >= 3

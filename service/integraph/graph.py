@@ -23,6 +23,7 @@ from integraph.model import (
     Flow,
     Landscape,
     SourceLocation,
+    System,
     localize,
     operation_id,
     qualify,
@@ -85,6 +86,7 @@ class RelType(StrEnum):
     AUTHENTICATES_RECEIVER = "AUTHENTICATES_RECEIVER"
     REPLIES_VIA = "REPLIES_VIA"
     COMPENSATED_BY = "COMPENSATED_BY"
+    HAS_ENDPOINT = "HAS_ENDPOINT"
 
 
 SECTION_LABELS: dict[str, NodeLabel] = {
@@ -141,6 +143,7 @@ RELATIONSHIPS: dict[RelType, tuple[frozenset[NodeLabel], frozenset[NodeLabel]]] 
     RelType.AUTHENTICATES_RECEIVER: (frozenset({_L.CREDENTIAL}), frozenset({_L.FLOW})),
     RelType.REPLIES_VIA: (frozenset({_L.FLOW}), frozenset({_L.COMPONENT})),
     RelType.COMPENSATED_BY: (frozenset({_L.FLOW}), frozenset({_L.FLOW})),
+    RelType.HAS_ENDPOINT: (frozenset({_L.SYSTEM}), frozenset({_L.ENVIRONMENT})),
 }
 """Allowed (from labels, to labels) of every relationship type."""
 
@@ -229,9 +232,10 @@ NOT_PROPERTIES["operations"] = frozenset(NESTED | {"calls"})
 NOT_PROPERTIES["reviews"] = frozenset()
 """Per section (and for nested versions, operations, fields, reviews): fields that are not
 properties."""
-JSON_PROPERTIES = {"options", "error_format", "types", "permissions"}
+JSON_PROPERTIES = {"options", "error_format", "types", "permissions", "endpoints"}
 """Nested fields stored as a JSON string property (`Decision.options`, `error_format`, a
-version's named `types`, a credential's `permissions`)."""
+version's named `types`, a credential's `permissions`, a system's `endpoints`, which are also
+`HAS_ENDPOINT {url}` relationships to their environments, for the rules)."""
 PERMISSION_LISTS = ("permission_channels", "permission_groups", "permission_access")
 """A credential's permissions again as parallel lists, one entry per permission (`''` for
 an absent channel or group, the access joined by commas), for the rules in Cypher."""
@@ -320,6 +324,13 @@ def to_graph(
             _contract_rows(landscape, element, rows, node, names)
         if isinstance(element, Flow):
             _flow_rows(element, rows, names)
+        if isinstance(element, System):
+            for position, endpoint in enumerate(element.endpoints):
+                env = names.ref(endpoint.environment)
+                url = endpoint.url
+                rows.rel(
+                    RelType.HAS_ENDPOINT, names.own(element.id), env, url=url, position=position
+                )
     return rows
 
 

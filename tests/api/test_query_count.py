@@ -5,7 +5,7 @@ from __future__ import annotations
 from integraph.generate import generate_landscape
 from integraph.knowledge.load import load_landscape
 
-DOCUMENT = """query($n: Int!) { systems(first: $n) { totalCount nodes {
+DOCUMENT = """query($n: Int!) { systems(first: $n, where: {kind: "service"}) { totalCount nodes {
     id name tier owner { id name }
     outgoingFlows { id pattern target { id }
       contract { id versions { version fields { path type classification { id } } } }
@@ -15,8 +15,9 @@ DOCUMENT = """query($n: Int!) { systems(first: $n) { totalCount nodes {
 
 async def _queries_for(run, graph, systems: int) -> tuple[int, int]:
     await graph.write("queries/db/clear")
-    await load_landscape(graph, generate_landscape(systems, 5))
-    data = await run(DOCUMENT, {"n": systems})
+    landscape = generate_landscape(systems, 5)
+    await load_landscape(graph, landscape)
+    data = await run(DOCUMENT, {"n": systems})  # the services (no data stores, no actors)
     nodes = data["systems"]["nodes"]
     assert len(nodes) == systems == data["systems"]["totalCount"]
     return run.context.queries, sum(len(n["outgoingFlows"]) for n in nodes)

@@ -433,6 +433,7 @@ def test_the_topology_fixture_uses_the_topology_constructs() -> None:
         "consumer_group:",
         "redrive_within_seconds:",
         "response_seconds:",
+        "endpoints:",
     ):
         assert construct in text, construct
 

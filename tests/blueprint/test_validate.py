@@ -46,7 +46,7 @@ def test_unknown_field() -> None:
     assert where(issue) == expected
     fields = (
         "id, name, description, owner, trust_zone, external, tier, lifecycle, technology, "
-        "kind, store_type, engine, persistence, replicas, actor_type, channel, tags"
+        "kind, store_type, engine, persistence, replicas, actor_type, channel, endpoints, tags"
     )
     assert str(issue).endswith(
         f"systems.yaml:6:5: system 'payments' field 'colour': unknown field; a system has: {fields}"
@@ -319,7 +319,7 @@ def test_unknown_field_suggests_the_closest_name(tmp_path: Path) -> None:
             "unknown_field",
             "unknown field (did you mean 'trust_zone'?); a system has: "
             "id, name, description, owner, trust_zone, external, tier, lifecycle, technology, "
-            "kind, store_type, engine, persistence, replicas, actor_type, channel, tags",
+            "kind, store_type, engine, persistence, replicas, actor_type, channel, endpoints, tags",
         ),
     ]
 

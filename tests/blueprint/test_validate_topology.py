@@ -193,3 +193,40 @@ def test_permissions_name_components_patterns_or_groups(tmp_path: Path) -> None:
         ("credentials.yaml", 12, "permissions[4].channel", "dangling_reference"),
     ]
     assert issues[4].message == "no component has id 'invoices'"
+
+
+def test_endpoints_name_environments(tmp_path: Path) -> None:
+    issues = issues_of(
+        tmp_path,
+        environments="""\
+        environments:
+          - {id: prod, production: true}
+        """,
+        systems="""\
+        systems:
+          - id: payments
+            trust_zone: internal
+            endpoints:
+              - {environment: prod, url: "https://payments.bank.example"}
+              - {environment: dev, url: "https://payments.dev.bank.example"}
+              - {environment: prod, url: ""}
+        """,
+    )
+    assert located(issues) == [("systems.yaml", 7, "endpoints[2].url", "invalid_value")]
+    (tmp_path / "environments.yaml").unlink()
+    issues = issues_of(
+        tmp_path,
+        systems="""\
+        systems:
+          - id: payments
+            trust_zone: internal
+            endpoints:
+              - {environment: prod, url: "https://payments.bank.example"}
+              - {environment: dev, url: "https://payments.dev.bank.example"}
+        """,
+    )
+    assert located(issues) == [
+        ("systems.yaml", 5, "endpoints[0].environment", "dangling_reference"),
+        ("systems.yaml", 6, "endpoints[1].environment", "dangling_reference"),
+    ]
+    assert issues[1].message == "no environment has id 'dev'"

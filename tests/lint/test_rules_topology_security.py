@@ -410,9 +410,53 @@ async def test_sec16_separated_environments_are_fine(graph: Store, tmp_path: Pat
                 _cred("cred-unbound", towards=["kafka-prod"]),
                 _cred("cred-logical", environments=["dev"], towards=["kafka"]),
             ],
+            "systems": [
+                {
+                    "id": "payments",
+                    "trust_zone": "internal",
+                    "endpoints": [
+                        {"environment": "dev", "url": "https://payments.dev.bank.example"},
+                        {"environment": "prod", "url": "https://payments.bank.example"},
+                    ],
+                }
+            ],
         },
     )
     assert found == []
+
+
+async def test_sec16_endpoint_at_the_production_address(graph: Store, tmp_path: Path) -> None:
+    found = await _findings(
+        graph,
+        tmp_path,
+        "SEC-16",
+        {
+            "environments": ENVIRONMENTS,
+            "systems": [
+                {
+                    "id": "registry-api",
+                    "trust_zone": "internal",
+                    "endpoints": [
+                        {"environment": "dev", "url": "https://registry.dev.bank.example"},
+                        {"environment": "staging", "url": "https://registry.bank.example"},
+                        {"environment": "prod", "url": "https://registry.bank.example"},
+                    ],
+                }
+            ],
+        },
+    )
+    assert _keys(found) == [("registry-api", ())]
+    assert found[0].message == (
+        f"system {_id('registry-api')} is reached at its production address "
+        f"https://registry.bank.example also in non-production environment(s) {_id('staging')} "
+        f"(production: {_id('prod')}): what is configured there calls production"
+    )
+    assert found[0].details == {
+        "kind": "production_endpoint",
+        "url": "https://registry.bank.example",
+        "production": [_id("prod")],
+        "non_production": [_id("staging")],
+    }
 
 
 # SEC-17: wildcard or write-everywhere broker permissions

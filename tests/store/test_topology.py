@@ -148,9 +148,12 @@ async def test_the_api_reads_the_topology(graph: Store) -> None:
              store: system(id: "topology:cart-store") {
                kind storeType engine persistence replicas
              }
+             payments: system(id: "topology:payments") { endpoints { environment url } }
              shopper: system(id: "topology:shopper") { kind actorType channel }
              prod: element(id: "topology:prod") {
-               ... on Environment { production components { id } credentials { id } }
+               ... on Environment {
+                 production components { id } credentials { id } systems { id }
+               }
              }
              cluster: component(id: "topology:kafka-nonprod") {
                instanceOf { id } environments { id }
@@ -189,6 +192,12 @@ async def test_the_api_reads_the_topology(graph: Store) -> None:
         "persistence": "NONE",
         "replicas": 1,
     }
+    assert data["payments"]["endpoints"] == [
+        {"environment": "dev", "url": "https://payments.dev.shop.example"},
+        {"environment": "prod", "url": "https://payments.shop.example"},
+        {"environment": "staging", "url": "https://payments.staging.shop.example"},
+    ]
+    assert data["prod"]["systems"] == [{"id": "topology:payments"}]
     assert data["shopper"] == {"kind": "ACTOR", "actorType": "ANONYMOUS", "channel": "INTERNET"}
     prod = data["prod"]
     assert prod["production"] is True

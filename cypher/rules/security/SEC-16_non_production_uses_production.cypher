@@ -10,18 +10,21 @@
 //   CM-4(1) asks for test environments separate enough that nothing in production reaches
 //   them, least privilege (AC-6) gives a development client no access to production, and AWS
 //   Well-Architected (SEC01-BP01) isolates production from development and test accounts.
-//   Two cases are reported. A component or a
+//   Three cases are reported. A component or a
 //   credential bound (its environments) both to a production environment (production: true)
 //   and to a non-production one, such as one schema registry serving development, staging and
 //   production: whoever can reach or read it in development reaches production, and a test
 //   schema or a leaked development secret lands there. And a credential bound only to
 //   non-production environments that authenticates to (towards) a component bound only to
-//   production ones: a non-production client holding a way into production. Elements bound to
-//   no environment are not judged.
+//   production ones: a non-production client holding a way into production. And a system
+//   whose endpoint in a non-production environment is its production address (the same url):
+//   what is configured for development calls production. Elements bound to no environment
+//   are not judged.
 // remediation: >
 //   Run one instance per environment (instance_of the logical component, each bound to its own
 //   environments) and issue one credential per environment; bind each non-production
-//   credential to the non-production instance it authenticates to.
+//   credential to the non-production instance it authenticates to; give each environment's
+//   endpoint its own address.
 // references:
 //   - https://www.pcisecuritystandards.org/document_library/
 //   - https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final
@@ -75,6 +78,31 @@ CALL () {
          'environment(s) ' + reduce(x = head(production), e IN tail(production) | x + ', ' + e) +
          ': a non-production client holds a way into production' AS message,
          {kind: 'production_resource', component: t.id, production: production,
+          non_production: other} AS details
+  UNION ALL
+  // 3. Endpoints of non-production environments at a production address.
+  MATCH (s:System)-[p:HAS_ENDPOINT]->(prod:Environment {production: true})
+  MATCH (s)-[:HAS_ENDPOINT {url: p.url}]->(other:Environment)
+  WHERE NOT coalesce(other.production, false)
+  WITH DISTINCT s, p.url AS url
+  WITH s, url,
+       COLLECT {
+         MATCH (s)-[:HAS_ENDPOINT {url: url}]->(e:Environment {production: true})
+         RETURN DISTINCT e.id AS id ORDER BY id
+       } AS production,
+       COLLECT {
+         MATCH (s)-[:HAS_ENDPOINT {url: url}]->(e:Environment)
+         WHERE NOT coalesce(e.production, false)
+         RETURN DISTINCT e.id AS id ORDER BY id
+       } AS other
+  RETURN s.id AS element,
+         [] AS related,
+         'system ' + s.id + ' is reached at its production address ' + url +
+         ' also in non-production environment(s) ' +
+         reduce(x = head(other), e IN tail(other) | x + ', ' + e) + ' (production: ' +
+         reduce(x = head(production), e IN tail(production) | x + ', ' + e) +
+         '): what is configured there calls production' AS message,
+         {kind: 'production_endpoint', url: url, production: production,
           non_production: other} AS details
 }
 RETURN element, related, message, details

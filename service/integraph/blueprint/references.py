@@ -19,6 +19,7 @@ from integraph.model import (
     Credential,
     Decision,
     Flow,
+    System,
     Waiver,
     field_id,
     operation_id,
@@ -502,6 +503,13 @@ def _dangling(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator
         for component in model.reply.via:
             at = _locate_in_list(raw, ("reply", "via"), component)
             yield from _check(raw, at, "reply.via", component, ("components",), registry)
+    if isinstance(model, System) and isinstance(raw.node.get("endpoints"), list):
+        for k, written in enumerate(raw.node["endpoints"]):
+            env = written.get("environment") if isinstance(written, dict) else None
+            if isinstance(env, str):
+                at = raw.locate(("endpoints", k, "environment"))
+                path = f"endpoints[{k}].environment"
+                yield from _check(raw, at, path, env, ("environments",), registry)
     if isinstance(model, Credential) and isinstance(raw.node.get("permissions"), list):
         # Permissions are re-sorted after parsing: report each where it is written.
         for k, written in enumerate(raw.node["permissions"]):

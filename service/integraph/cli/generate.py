@@ -18,7 +18,12 @@ OUT = typer.Argument(..., help="Folder to write the blueprint files into.")
 
 
 def generate(
-    systems: int = typer.Option(1000, "--systems", min=2, help="Number of systems."),
+    systems: int = typer.Option(
+        1000,
+        "--systems",
+        min=2,
+        help="Number of systems (services; the layered shape adds their data stores and actors).",
+    ),
     seed: int = typer.Option(42, "--seed", help="Same seed, same files."),
     shape: Shape = typer.Option(
         Shape.LAYERED,

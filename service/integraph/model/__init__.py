@@ -90,6 +90,7 @@ from integraph.model.security import (
 from integraph.model.systems import (
     ActorType,
     Channel,
+    Endpoint,
     Lifecycle,
     Persistence,
     StoreType,
@@ -137,6 +138,7 @@ __all__ = [
     "DeclaredField",
     "DeliveryGuarantee",
     "Element",
+    "Endpoint",
     "Environment",
     "ErrorFormat",
     "Field",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from integraph.model.element import Element, ElementRef
+from integraph.model.element import Element, ElementRef, Model
 
 
 class TrustZone(StrEnum):
@@ -67,6 +67,20 @@ class Channel(StrEnum):
     BRANCH = "branch"
 
 
+class Endpoint(Model):
+    """Where a system is reached in one environment."""
+
+    environment: ElementRef
+    """Environment id."""
+    url: str = Field(min_length=1)
+    """Its address there, e.g. `https://payments.test.bank.example`."""
+
+
+def _by_environment(endpoints: list[Endpoint]) -> list[Endpoint]:
+    # Stored as parallel lists, read back in this order.
+    return sorted(endpoints, key=lambda e: (e.environment, e.url))
+
+
 _STORE_FACTS = ("store_type", "engine", "persistence", "replicas")
 _ACTOR_FACTS = ("actor_type", "channel")
 
@@ -109,6 +123,8 @@ class System(Element):
     """For an actor (required there): person, anonymous, partner_user."""
     channel: Channel | None = None
     """For an actor: where it comes from (internet, internal_network, ...)."""
+    endpoints: Annotated[list[Endpoint], AfterValidator(_by_environment)] = []
+    """Its address in each environment."""
     tags: list[str] = []
 
     @model_validator(mode="after")

@@ -66,7 +66,8 @@ class ElementFilter:
         default=None, description="Only elements of these blueprints."
     )
     kind: str | None = strawberry.field(
-        default=None, description="Component, contract, credential or policy kind."
+        default=None,
+        description="System, component, contract, credential or policy kind.",
     )
     pattern: FlowPattern | None = strawberry.field(default=None, description="Flows only.")
     team: str | None = strawberry.field(

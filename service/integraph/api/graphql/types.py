@@ -102,6 +102,7 @@ RELATIONS: dict[str, tuple[Relation, ...]] = {
             description="Credentials used in it.",
             where=((LABEL, NodeLabel.CREDENTIAL.value),),
         ),
+        Relation("systems", R.HAS_ENDPOINT, _I, "System", description="Systems reached in it."),
     ),
     "Team": (
         Relation("owns", R.OWNED_BY, _I, "Element", description="Systems, components..."),
