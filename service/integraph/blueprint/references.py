@@ -16,10 +16,8 @@ from integraph.model import (
     Component,
     Consistency,
     Contract,
-    Credential,
     Decision,
     Flow,
-    System,
     Waiver,
     field_id,
     operation_id,
@@ -67,6 +65,13 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "waivers": (("element", ANY), ("decision", ("decisions",))),
 }
 """Per section: the fields holding ids, and the sections those ids may belong to."""
+
+ITEM_REFERENCES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "systems": (("endpoints", "environment", ("environments",)),),
+    "credentials": (("permissions", "channel", ("components",)),),
+}
+"""Per section: list fields whose items hold an id under a key (a permission's channel may
+instead be a pattern ending in `*`), and the sections those ids may belong to."""
 
 
 @dataclass(frozen=True)
@@ -503,21 +508,19 @@ def _dangling(raw: RawElement, model: BaseModel, registry: Registry) -> Iterator
         for component in model.reply.via:
             at = _locate_in_list(raw, ("reply", "via"), component)
             yield from _check(raw, at, "reply.via", component, ("components",), registry)
-    if isinstance(model, System) and isinstance(raw.node.get("endpoints"), list):
-        for k, written in enumerate(raw.node["endpoints"]):
-            env = written.get("environment") if isinstance(written, dict) else None
-            if isinstance(env, str):
-                at = raw.locate(("endpoints", k, "environment"))
-                path = f"endpoints[{k}].environment"
-                yield from _check(raw, at, path, env, ("environments",), registry)
-    if isinstance(model, Credential) and isinstance(raw.node.get("permissions"), list):
-        # Permissions are re-sorted after parsing: report each where it is written.
-        for k, written in enumerate(raw.node["permissions"]):
-            channel = written.get("channel") if isinstance(written, dict) else None
-            if isinstance(channel, str) and not channel.endswith("*"):
-                at = raw.locate(("permissions", k, "channel"))
-                path = f"permissions[{k}].channel"
-                yield from _check(raw, at, path, channel, ("components",), registry)
+    yield from _item_references(raw, registry)
+
+
+def _item_references(raw: RawElement, registry: Registry) -> Iterator[BlueprintIssue]:
+    """The references inside the items of a list field (`endpoints[k].environment`), read
+    where they are written: those lists are re-sorted after parsing."""
+    for name, key, sections in ITEM_REFERENCES.get(raw.section, ()):
+        items = raw.node.get(name)
+        for k, item in enumerate(items if isinstance(items, list) else []):
+            target = item.get(key) if isinstance(item, dict) else None
+            if isinstance(target, str) and not target.endswith("*"):  # `*`: a pattern
+                at = raw.locate((name, k, key))
+                yield from _check(raw, at, f"{name}[{k}].{key}", target, sections, registry)
 
 
 def _version_references(
