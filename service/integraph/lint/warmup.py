@@ -35,12 +35,6 @@ WARM_UP_TIMEOUT_S = 600.0
 warm-up runs in the background."""
 
 
-def warm_up_parameters(rule: Rule, config: LintConfig) -> dict[str, object]:
-    """The parameters the lint passes to ``rule`` (the server caches a plan per statement
-    and parameter types)."""
-    return dict(config.parameters_of(rule))
-
-
 async def warm_up(store: Store, rules: list[Rule], config: LintConfig, *, run: bool = True) -> int:
     """Have the server plan every rule (last first), then run them unless ``run`` is false;
     return how many rules were planned."""
@@ -48,7 +42,8 @@ async def warm_up(store: Store, rules: list[Rule], config: LintConfig, *, run: b
     for prefix in (PLAN_ONLY, "") if run else (PLAN_ONLY,):
         done = 0
         for rule in reversed(rules):
-            params = warm_up_parameters(rule, config)
+            # The lint's own parameters: the server caches a plan per statement and types.
+            params: dict[str, object] = dict(config.parameters_of(rule))
             text = prefix + rule.query
 
             async def work(tx: Tx, text: str = text, params: dict[str, object] = params) -> None:
