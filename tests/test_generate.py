@@ -19,8 +19,9 @@ from integraph.blueprint.export import write_blueprint_files
 from integraph.blueprint.parse import load_blueprint_files
 from integraph.cli.generate import generate
 from integraph.generate import Shape, generate_landscape
-from integraph.generate import layered as shape
-from integraph.generate.layered import REFERENCE_DATE, planted, planted_count
+from integraph.generate import topology as shape
+from integraph.generate.layered import REFERENCE_DATE, planted
+from integraph.generate.topology import planted_count
 from integraph.graph import SECTION_LABELS, NodeLabel, to_graph
 from integraph.knowledge.load import load_landscape
 from integraph.lint.config import LintConfig
