@@ -257,9 +257,12 @@ META = {
     "operation",
     "expanded_from",
     *PERMISSION_LISTS,
+    "has_reply",
+    *REPLY_PROPERTIES.values(),
 }
 """Properties that are bookkeeping, not model fields (a field's `operation` and
-`expanded_from`, the named type that brought it in, say where it sits)."""
+`expanded_from`, the named type that brought it in, say where it sits), or nested fields
+stored flat (a credential's permission lists, a flow's reply: rebuilt apart)."""
 
 
 @dataclass
@@ -508,8 +511,6 @@ def from_graph(rows: GraphRows) -> Landscape:
             if section == "contracts":
                 data["versions"] = graph.versions(row["id"])
             if section == "flows":
-                for prop in ("has_reply", *REPLY_PROPERTIES.values()):
-                    data.pop(prop, None)
                 data |= graph.flow_extras(row["id"])
             model = POLICY_MODELS[row["kind"]] if section == "policies" else SECTION_MODELS[section]
             sections[section].append(model.model_validate(data))
